@@ -1,0 +1,110 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.Hub;
+import dev.ssehub.wire.SseEncoder;
+
+import jakarta.servlet.ServletContext;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the webapp runs between start and stop: the settings, the hub, the writer threads and the scheduler of the
+ * ticker and heartbeat. Created by {@link HubLifecycle}, found by the servlets in a context attribute.
+ */
+final class HubRuntime {
+
+    static final String ATTRIBUTE = HubRuntime.class.getName();
+    private static final Logger LOG = Logger.getLogger(HubRuntime.class.getName());
+    private static final byte[] HEARTBEAT = SseEncoder.comment("");
+
+    private final Settings settings;
+    private final Hub hub;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
+
+    private HubRuntime(Settings settings) {
+        this.settings = settings;
+        this.hub = new Hub(settings.replaySize());
+        this.writers = Executors.newFixedThreadPool(settings.writerThreads(), namedDaemons("ssehub-writer"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
+        this.ticker = new Ticker(hub, tickerTopic());
+    }
+
+    static HubRuntime start(Settings settings) {
+        HubRuntime runtime = new HubRuntime(settings);
+        runtime.ticker.schedule(runtime.scheduler, settings.tickIntervalMillis());
+        long heartbeat = settings.heartbeatIntervalMillis();
+        runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        return runtime;
+    }
+
+    static HubRuntime of(ServletContext context) {
+        Object runtime = context.getAttribute(ATTRIBUTE);
+        if (!(runtime instanceof HubRuntime hubRuntime)) {
+            throw new IllegalStateException("ssehub is not started: is HubLifecycle registered in web.xml?");
+        }
+        return hubRuntime;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    ExecutorService writers() {
+        return writers;
+    }
+
+    String tickerTopic() {
+        return Ticker.TOPIC;
+    }
+
+    /**
+     * Stops the ticker, ends every stream with a retry hint and waits briefly for the writers to send it; then ends
+     * what is left and stops every thread. Never throws.
+     */
+    void stop() {
+        scheduler.shutdownNow();
+        hub.shutdown(SseEncoder.retry(settings.retryMillis()));
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
+            }
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hub.abortAll();
+            writers.shutdownNow();
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            hub.broadcastToAll(HEARTBEAT);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat failed", e); // a thrown task would silently cancel the schedule
+        }
+    }
+
+    private static ThreadFactory namedDaemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

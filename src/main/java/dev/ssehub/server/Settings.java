@@ -1,0 +1,73 @@
+package dev.ssehub.server;
+
+import jakarta.servlet.ServletContext;
+
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * Configuration, read once at start. Each key {@code x} is looked up as the system property {@code ssehub.x}, then
+ * the environment variable {@code SSEHUB_X} (camel case becomes upper snake case), then the context-param
+ * {@code ssehub.x}, then the built-in default. A value that does not parse stops the webapp from starting.
+ */
+record Settings(
+        long tickIntervalMillis,
+        long heartbeatIntervalMillis,
+        long retryMillis,
+        int maxQueueBytes,
+        int replaySize,
+        int writerThreads) {
+
+    static Settings load(ServletContext context) {
+        return load(key -> firstNonBlank(
+                System.getProperty("ssehub." + key),
+                System.getenv(environmentName(key)),
+                context.getInitParameter("ssehub." + key)));
+    }
+
+    static Settings load(UnaryOperator<String> lookup) {
+        Reader reader = new Reader(lookup);
+        return new Settings(
+                reader.number("tickInterval", 1000, 0),
+                reader.number("heartbeatInterval", 15_000, 1),
+                reader.number("retry", 3000, 0),
+                (int) reader.number("maxQueueBytes", 256 * 1024, 1024),
+                (int) reader.number("replaySize", 1000, 1),
+                (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1));
+    }
+
+    /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */
+    static String environmentName(String key) {
+        return "SSEHUB_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+
+    private record Reader(UnaryOperator<String> lookup) {
+
+        long number(String key, long defaultValue, long minimum) {
+            String text = lookup.apply(key);
+            if (text == null) {
+                return defaultValue;
+            }
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ssehub." + key + " must be a whole number, not '" + text + "'");
+            }
+            if (value < minimum || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "ssehub." + key + " must be between " + minimum + " and " + Integer.MAX_VALUE + ", not " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.Hub;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Publishes the server's time, {@code yyyy-MM-dd HH:mm:ss}, to the {@value #TOPIC} topic at a fixed interval. */
+final class Ticker {
+
+    /** The topic of the ticker; {@code GET /stream} without parameters carries it. */
+    static final String TOPIC = "clock";
+    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Logger LOG = Logger.getLogger(Ticker.class.getName());
+
+    private final Hub hub;
+    private final String topic;
+    private final Clock clock = Clock.systemDefaultZone();
+
+    Ticker(Hub hub, String topic) {
+        this.hub = hub;
+        this.topic = topic;
+    }
+
+    /** Starts ticking on the scheduler; an interval of 0 turns the ticker off. */
+    void schedule(ScheduledExecutorService scheduler, long intervalMillis) {
+        if (intervalMillis == 0) {
+            return;
+        }
+        // Aligned to the next whole second so the displayed time changes when the wall clock's second does.
+        long delay = 1000 - clock.millis() % 1000;
+        scheduler.scheduleAtFixedRate(this::tick, delay, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void tick() {
+        try {
+            hub.publish(topic, null, LocalDateTime.now(clock).format(FORMAT));
+        } catch (IllegalStateException shutDown) {
+            // the webapp is stopping; the scheduler is being shut down too
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "tick failed", e); // a thrown task would silently cancel the schedule
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.Http;
+import dev.ssehub.testkit.RecordingListener;
+import dev.ssehub.testkit.ServletContainer;
+import dev.ssehub.testkit.SseConnection;
+import dev.ssehub.wire.SseEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The client-visible contract of GET /stream, against embedded Jetty 12 and embedded Tomcat 11 alike. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"jetty", "tomcat"})
+class StreamContractTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+    // The ticker off, so that tests publish exactly the events they assert.
+    private static final Map<String, String> QUIET = Map.of("ssehub.tickInterval", "0");
+
+    @Parameter
+    String containerKind;
+
+    private ServletContainer container;
+    private final List<SseConnection> connections = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        connections.forEach(SseConnection::close);
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    @Test
+    void headersAreSentAtOnceAndTheStreamStartsWithARetryHint() throws Exception {
+        start(QUIET);
+        SseConnection stream = open("stream");
+
+        assertEquals(200, stream.status());
+        assertEquals("text/event-stream;charset=utf-8", stream.header("Content-Type").toLowerCase().replace(" ", ""));
+        assertEquals("no-cache, no-transform", stream.header("Cache-Control"));
+        assertEquals("no", stream.header("X-Accel-Buffering"));
+        assertFalse("close".equalsIgnoreCase(stream.header("Connection")), "illegal over HTTP/2, and ends the stream");
+        assertNull(stream.header("Content-Encoding"), "a compressed stream is held back by the compressor");
+        awaitUntil(() -> stream.events().retries().equals(List.of(3000L)), "the retry hint");
+        stream.events().assertNoneYet();
+    }
+
+    @Test
+    void tickerSendsTheServerTimeOnceASecondWithIncreasingIds() throws Exception {
+        start(Map.of());
+        SseConnection stream = open("stream");
+
+        List<SseEvent> ticks = stream.events().awaitEvents(3, Duration.ofSeconds(6));
+        EventId first = EventId.parse(ticks.get(0).id());
+        for (int i = 0; i < ticks.size(); i++) {
+            SseEvent tick = ticks.get(i);
+            assertTrue(TIME.matcher(tick.data()).matches(), tick.data());
+            assertNull(tick.type(), "ticks are plain messages, as in the original example");
+            assertEquals(new EventId(first.epoch(), first.sequence() + i), EventId.parse(tick.id()));
+        }
+        LocalDateTime firstTime = LocalDateTime.parse(ticks.get(0).data(), Ticker.FORMAT);
+        LocalDateTime lastTime = LocalDateTime.parse(ticks.get(2).data(), Ticker.FORMAT);
+        assertEquals(2, Duration.between(firstTime, lastTime).toSeconds(), "one tick a second");
+    }
+
+    @Test
+    void badTopicIsRefusedWith400AndAReason() throws Exception {
+        start(QUIET);
+        try (SseConnection stream = open("stream?topic=ok&topic=no%0Away")) {
+            assertEquals(400, stream.status());
+        }
+        String tooMany = "stream?" + "topic=t&".repeat(17);
+        try (SseConnection stream = open(tooMany)) {
+            assertEquals(400, stream.status());
+        }
+        assertEquals("invalid topic name 'no\\x0away': 1 to 64 characters of A-Z a-z 0-9 _ . -\n",
+                Http.get(container.uri("stream?topic=no%0Away")).body());
+        assertEquals("at most 16 topics per stream, got 17\n", Http.get(container.uri(tooMany)).body());
+    }
+
+    @Test
+    void reconnectWithLastEventIdReplaysExactlyTheMissedEventsThenGoesLive() throws Exception {
+        start(QUIET);
+        List<EventId> ids = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            ids.add(hub().publish("clock", null, "event " + i));
+        }
+
+        SseConnection byHeader = open("stream", Map.of("Last-Event-ID", ids.get(3).toString()));
+        SseConnection byQuery = open("stream?lastEventId=" + ids.get(7));
+        awaitSubscribers(2);
+        EventId live = hub().publish("clock", "live", "after");
+
+        assertEquals(eventsFrom(5, 10, ids), byHeader.events().awaitEvents(6, TIMEOUT));
+        assertEquals(eventsFrom(9, 10, ids), byQuery.events().awaitEvents(2, TIMEOUT));
+        SseEvent liveEvent = new SseEvent(live.toString(), "live", "after", null, null);
+        assertEquals(liveEvent, byHeader.events().awaitEvent(TIMEOUT));
+        assertEquals(liveEvent, byQuery.events().awaitEvent(TIMEOUT));
+        byHeader.events().assertNoMore(Duration.ofMillis(300));
+    }
+
+    @Test
+    void replaySeamHasNoGapAndNoDuplicateUnderAFastPublisher() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.replaySize", "100000",
+                "ssehub.maxQueueBytes", String.valueOf(64 << 20)));
+        EventId start = hub().publish("clock", null, "first");
+        AtomicBoolean reconnected = new AtomicBoolean();
+        List<EventId> published = new ArrayList<>();
+        // Runs until every reconnect is in and 5,000 more events followed, staying inside the replay log.
+        Thread publisher = new Thread(() -> {
+            int afterReconnects = 0;
+            while (published.size() < 90_000 && afterReconnects < 5000) {
+                published.add(hub().publish("clock", null, "fast"));
+                afterReconnects += reconnected.get() ? 1 : 0;
+                if (published.size() % 20 == 0) {
+                    LockSupport.parkNanos(1_000_000); // about 20,000 events a second, so the log outlasts the test
+                }
+            }
+        });
+        publisher.start();
+        List<SseConnection> reconnects = new ArrayList<>();
+        List<EventId> headAtReconnect = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            reconnects.add(open("stream", Map.of("Last-Event-ID", start.toString())));
+            headAtReconnect.add(hub().lastId());
+        }
+        reconnected.set(true);
+        publisher.join();
+        EventId last = published.get(published.size() - 1);
+
+        for (SseConnection stream : reconnects) {
+            long expected = start.sequence() + 1;
+            while (expected <= last.sequence()) {
+                SseEvent event = stream.events().awaitEvent(TIMEOUT);
+                assertEquals(new EventId(start.epoch(), expected), EventId.parse(event.id()), "gap or duplicate");
+                expected++;
+            }
+            stream.events().assertNoMore(Duration.ofMillis(100));
+        }
+        for (EventId head : headAtReconnect) {
+            assertTrue(head.sequence() > start.sequence() && head.sequence() < last.sequence(),
+                    "each reconnect replayed while events kept coming: " + head + " in " + start + ".." + last);
+        }
+    }
+
+    @Test
+    void lastEventIdTooOldUnknownOrMalformedGetsOneMissedEventThenTheLiveStream() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.replaySize", "5"));
+        List<EventId> ids = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            ids.add(hub().publish("clock", null, "event " + i));
+        }
+        String head = ids.get(19).toString();
+        String otherRun = "1-3";
+        String future = new EventId(ids.get(0).epoch(), 999).toString();
+        Map<String, String> reasons = Map.of(
+                ids.get(2).toString(), "too-old", otherRun, "unknown", future, "unknown", "abc", "malformed",
+                "1-2-3", "malformed", "-5", "malformed");
+        List<SseConnection> streams = new ArrayList<>();
+        for (String lastEventId : reasons.keySet()) {
+            streams.add(open("stream", Map.of("Last-Event-ID", lastEventId)));
+        }
+        awaitSubscribers(reasons.size());
+        EventId live = hub().publish("clock", null, "live");
+
+        int i = 0;
+        for (String lastEventId : reasons.keySet()) {
+            RecordingListener events = streams.get(i++).events();
+            String data = "{\"lastEventId\":\"" + lastEventId + "\",\"reason\":\"" + reasons.get(lastEventId) + "\"}";
+            assertEquals(new SseEvent(head, "missed", data, null, null), events.awaitEvent(TIMEOUT));
+            assertEquals(new SseEvent(live.toString(), null, "live", null, null), events.awaitEvent(TIMEOUT));
+        }
+        // The oldest id still in the log (16th of 20, with 5 kept) is served exactly.
+        SseConnection covered = open("stream", Map.of("Last-Event-ID", ids.get(15).toString()));
+        List<SseEvent> replayed = covered.events().awaitEvents(5, TIMEOUT);
+        assertEquals(List.of("event 17", "event 18", "event 19", "event 20", "live"),
+                replayed.stream().map(SseEvent::data).toList());
+    }
+
+    @Test
+    void aReaderThatNeverReadsIsDroppedWhileTheOthersGetEveryEvent() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
+        List<SseConnection> readers = List.of(open("stream"), open("stream"), open("stream"));
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096); // before connecting, so the TCP window stays small
+            stalled.connect(new InetSocketAddress(container.baseUri().getHost(), container.baseUri().getPort()));
+            OutputStream request = stalled.getOutputStream();
+            request.write(("GET " + container.baseUri().getPath() + "stream HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.flush();
+            awaitSubscribers(4);
+
+            // Each event reaches every reader before the next is published: the readers keep up, the stalled
+            // socket does not, and 640 x 16 KiB is more than its kernel buffers and its 64 KiB queue hold.
+            String chunk = "x".repeat(16 * 1024);
+            for (int i = 0; i < 640 && hub().subscriberCount() == 4; i++) {
+                EventId id = hub().publish("clock", null, chunk);
+                for (SseConnection reader : readers) {
+                    assertEquals(id.toString(), reader.events().awaitEvent(TIMEOUT).id());
+                }
+            }
+            awaitSubscribers(3);
+            EventId after = hub().publish("clock", null, "after the stalled reader left");
+            for (SseConnection reader : readers) {
+                assertEquals(after.toString(), reader.events().awaitEvent(TIMEOUT).id());
+            }
+            assertEquals(3, hub().subscriberCount());
+            InputStream unread = stalled.getInputStream();
+            assertTrue(unread.available() >= 0); // the stalled socket was held open, unread, until here
+        }
+    }
+
+    @Test
+    void clientsThatGoAwayLeaveTheRegistryWithinAHeartbeat() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "200"));
+        List<SseConnection> streams = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            streams.add(open("stream"));
+        }
+        awaitSubscribers(50);
+        awaitUntil(() -> !streams.get(0).events().comments().isEmpty(), "a heartbeat comment");
+
+        streams.forEach(SseConnection::close);
+
+        awaitSubscribers(0);
+    }
+
+    @Test
+    void undeployEndsEveryStreamWithARetryHintAndLeavesNoThreadBehind() throws Exception {
+        start(Map.of("ssehub.retry", "2500"));
+        SseConnection stream = open("stream");
+        stream.events().awaitEvent(Duration.ofSeconds(3));
+        assertTrue(ssehubThreads() > 0, "the webapp runs its own threads");
+
+        container.stopWebapp();
+
+        stream.awaitEnd(TIMEOUT);
+        List<Long> retries = stream.events().retries();
+        assertEquals(List.of(2500L, 2500L), retries, "the opening hint and the farewell");
+        awaitUntil(() -> ssehubThreads() == 0, "every ssehub thread to end");
+    }
+
+    private void start(Map<String, String> params) throws Exception {
+        container = ServletContainer.start(containerKind, params);
+    }
+
+    private SseConnection open(String pathAndQuery) throws Exception {
+        return open(pathAndQuery, Map.of());
+    }
+
+    private SseConnection open(String pathAndQuery, Map<String, String> headers) throws Exception {
+        SseConnection connection = SseConnection.open(container.uri(pathAndQuery), headers);
+        connections.add(connection);
+        return connection;
+    }
+
+    private Hub hub() {
+        return HubRuntime.of(container.servletContext()).hub();
+    }
+
+    private void awaitSubscribers(int count) throws InterruptedException {
+        awaitUntil(() -> hub().subscriberCount() == count, count + " subscribers (have " + hub().subscriberCount() + ")");
+    }
+
+    private static List<SseEvent> eventsFrom(int first, int last, List<EventId> ids) {
+        List<SseEvent> events = new ArrayList<>();
+        for (int i = first; i <= last; i++) {
+            events.add(new SseEvent(ids.get(i - 1).toString(), null, "event " + i, null, null));
+        }
+        return events;
+    }
+
+    private static long ssehubThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("ssehub-") && thread.isAlive())
+                .count();
+    }
+
+    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}

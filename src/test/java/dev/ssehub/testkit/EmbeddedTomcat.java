@@ -1,0 +1,91 @@
+package dev.ssehub.testkit;
+
+import jakarta.servlet.ServletContext;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Embedded Tomcat 11 serving the webapp directory with the test classpath as its classes. */
+final class EmbeddedTomcat implements ServletContainer {
+
+    private final Tomcat tomcat;
+    private final Context context;
+    private int port;
+
+    private EmbeddedTomcat(Tomcat tomcat, Context context) {
+        this.tomcat = tomcat;
+        this.context = context;
+    }
+
+    static EmbeddedTomcat start(Path webappDir, String contextPath, Map<String, String> params) throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("ssehub-tomcat").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the test classpath.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp(contextPath, webappDir.toString());
+        Wrapper defaultServlet = context.createWrapper();
+        defaultServlet.setName("default");
+        defaultServlet.setServletClass(DefaultServlet.class.getName());
+        context.addChild(defaultServlet);
+        context.addServletMappingDecoded("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+        // The test classpath holds no web fragments; scanning it only costs start-up time.
+        ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+        params.forEach(context::addParameter);
+        tomcat.start();
+        if (context.getState() != LifecycleState.STARTED) {
+            tomcat.stop();
+            tomcat.destroy();
+            throw new IOException("the ssehub webapp failed to start in Tomcat");
+        }
+        EmbeddedTomcat embedded = new EmbeddedTomcat(tomcat, context);
+        embedded.port = connector.getLocalPort();
+        return embedded;
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + context.getPath() + "/");
+    }
+
+    @Override
+    public ServletContext servletContext() {
+        return context.getServletContext();
+    }
+
+    @Override
+    public void stopWebapp() throws Exception {
+        context.stop();
+    }
+
+    @Override
+    public void stopConnector() throws Exception {
+        tomcat.getConnector().stop();
+    }
+
+    @Override
+    public void startConnector() throws Exception {
+        tomcat.getConnector().start();
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}

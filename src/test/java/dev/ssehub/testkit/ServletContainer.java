@@ -1,0 +1,50 @@
+package dev.ssehub.testkit;
+
+import jakarta.servlet.ServletContext;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A real servlet container running the ssehub webapp (webapp/ and target/classes) on a free port. */
+public interface ServletContainer extends AutoCloseable {
+
+    /** Starts {@code kind} ("jetty" or "tomcat") with the given context-params at context path "/". */
+    static ServletContainer start(String kind, Map<String, String> contextParams) throws Exception {
+        return start(kind, contextParams, "");
+    }
+
+    static ServletContainer start(String kind, Map<String, String> contextParams, String contextPath)
+            throws Exception {
+        return switch (kind) {
+            case "jetty" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams);
+            case "tomcat" -> EmbeddedTomcat.start(webappDirectory(), contextPath, contextParams);
+            default -> throw new IllegalArgumentException("unknown container " + kind);
+        };
+    }
+
+    /** The webapp's root URI, ending with a slash. */
+    URI baseUri();
+
+    default URI uri(String pathAndQuery) {
+        return baseUri().resolve(pathAndQuery);
+    }
+
+    ServletContext servletContext();
+
+    /** Undeploys the webapp but keeps the server running. */
+    void stopWebapp() throws Exception;
+
+    /** Closes the listening socket and every connection, keeping the webapp (and its hub) running. */
+    void stopConnector() throws Exception;
+
+    /** Listens again on the same port after {@link #stopConnector}. */
+    void startConnector() throws Exception;
+
+    @Override
+    void close() throws Exception;
+
+    private static Path webappDirectory() {
+        return Path.of(System.getProperty("ssehub.webapp", "webapp")).toAbsolutePath();
+    }
+}
