@@ -10,9 +10,10 @@ import java.util.Arrays;
  *
  * <p>Lines end at CR, LF or CRLF. A leading BOM is skipped. A line starting with a colon is a comment; a line with
  * no colon is a field with an empty value; one space after the colon is stripped. {@code id} values containing NUL
- * are ignored, {@code retry} is honoured only when it is all ASCII digits, a blank line dispatches the event if any
- * {@code data} was seen, and the last event id carries over to later events. What follows the last blank line at
- * the end of the stream is discarded.
+ * are ignored, {@code retry} is honoured only when it is all ASCII digits (and fits a {@code long}), a blank line
+ * dispatches the event if any {@code data} was seen, and the last event id carries over to later events. What follows
+ * the last blank line at the end of the stream is discarded, its {@code id} included. Invalid UTF-8 becomes U+FFFD as
+ * the JDK decoder counts it, which differs from the WHATWG decoder only for encoded surrogates (one U+FFFD, not three).
  */
 public final class SseParser {
 
@@ -43,6 +44,8 @@ public final class SseParser {
     private final StringBuilder data = new StringBuilder();
     private boolean sawData;
     private String type = "";
+    // The spec's "last event ID buffer": set by id lines, committed to lastEventId only by a blank line.
+    private String idBuffer;
     private String lastEventId;
     private Long blockRetry;
     private StringBuilder blockComment;
@@ -55,6 +58,7 @@ public final class SseParser {
     public SseParser(Listener listener, String lastEventId) {
         this.listener = listener;
         this.lastEventId = lastEventId == null || lastEventId.isEmpty() ? null : lastEventId;
+        this.idBuffer = this.lastEventId;
     }
 
     public void feed(byte[] bytes) {
@@ -85,11 +89,12 @@ public final class SseParser {
         data.setLength(0);
         sawData = false;
         type = "";
+        idBuffer = lastEventId; // an id in the discarded block was never received, so a reconnection must not claim it
         blockRetry = null;
         blockComment = null;
     }
 
-    /** The id a reconnection should send as {@code Last-Event-ID}, or null when there is none. */
+    /** The id a reconnection should send as {@code Last-Event-ID}, as of the last blank line; null when none. */
     public String lastEventId() {
         return lastEventId;
     }
@@ -155,7 +160,7 @@ public final class SseParser {
             }
             case "id" -> {
                 if (value.indexOf('\0') < 0) {
-                    lastEventId = value.isEmpty() ? null : value;
+                    idBuffer = value.isEmpty() ? null : value;
                 }
             }
             case "retry" -> retry(value);
@@ -166,21 +171,27 @@ public final class SseParser {
     }
 
     private void retry(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return; // empty, or too long to be a sane delay (and to fit a long)
+        if (value.isEmpty()) {
+            return;
         }
+        long millis = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
                 return;
             }
+            int digit = c - '0';
+            if (millis > (Long.MAX_VALUE - digit) / 10) {
+                return; // all digits but beyond a long: no delay we could honour, so ignored
+            }
+            millis = millis * 10 + digit;
         }
-        long millis = Long.parseLong(value);
         blockRetry = millis;
         listener.onRetry(millis);
     }
 
     private void dispatch() {
+        lastEventId = idBuffer; // the spec commits the id first, even for a block without data
         if (!sawData) {
             type = "";
             blockRetry = null;
