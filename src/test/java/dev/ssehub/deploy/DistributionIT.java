@@ -1,0 +1,164 @@
+package dev.ssehub.deploy;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.testkit.ContainerDistribution;
+import dev.ssehub.testkit.ContainerDistribution.Release;
+import dev.ssehub.testkit.Http;
+import dev.ssehub.testkit.PublishClient;
+import dev.ssehub.testkit.SseConnection;
+import dev.ssehub.testkit.WebappFeatures;
+import dev.ssehub.wire.SseEvent;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged WAR in the containers users run it in: each distribution is started once, as a process of its own,
+ * with the WAR deployed both as ROOT.war and as ssehub.war; then the page, the stream, replay and publishing are
+ * checked at both context paths, and last the container is stopped and its logs read for leak warnings.
+ *
+ * <p>Tomcat checks every undeployed webapp for threads and ThreadLocals it left behind and says so in its log;
+ * Jetty has no such check, so there the log is read only for warnings about ssehub (the embedded contract test
+ * counts the threads left after an undeploy on both containers).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("releases")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributionIT {
+
+    private static final List<String> CONTEXT_PATHS = List.of("", "/ssehub");
+    private static final String TOKEN = "distribution-it-token";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+    // What Tomcat says when a webapp leaves a thread or a ThreadLocal behind at undeploy.
+    private static final Pattern LEAK = Pattern.compile("(?i)appears to have started a thread|memory leak|failed to stop");
+    private static final Pattern PROBLEM = Pattern.compile("\\b(WARN|WARNING|SEVERE|ERROR)\\b");
+
+    @Parameter
+    Release release;
+
+    // Started once per release, before its tests; one container serves them all.
+    private static ContainerDistribution container;
+
+    static List<Release> releases() {
+        return List.of(
+                new Release("tomcat", System.getProperty("ssehub.tomcat10.version", "10.1.49")),
+                new Release("tomcat", System.getProperty("ssehub.tomcat11.version", "11.0.14")),
+                new Release("jetty", System.getProperty("ssehub.jetty.version", "12.1.8")));
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void deploy(Release release) throws Exception {
+        Path war = Path.of(System.getProperty("ssehub.war", "target/ssehub.war"));
+        assertTrue(Files.isRegularFile(war), "the packaged WAR " + war + " (run by mvn verify, after package)");
+        container = ContainerDistribution.start(release, war, CONTEXT_PATHS, Map.of("ssehub.publishToken", TOKEN));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void kill() {
+        if (container != null) {
+            container.close();
+            container = null;
+        }
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "at \"{0}/\"")
+    @ValueSource(strings = {"", "/ssehub"})
+    void thePageLoads(String contextPath) throws Exception {
+        WebappFeatures.assumePage();
+        Http.Reply page = Http.get(container.baseUri(contextPath));
+
+        assertEquals(200, page.status());
+        assertTrue(page.header("Content-Type").startsWith("text/html"), page.header("Content-Type"));
+        assertTrue(page.body().contains("id=\"clock\""), "the ssehub page, not a directory listing");
+    }
+
+    @Order(2)
+    @ParameterizedTest(name = "at \"{0}/\"")
+    @ValueSource(strings = {"", "/ssehub"})
+    void theStreamTicksAndAReconnectReplaysWhatItMissed(String contextPath) throws Exception {
+        URI stream = container.baseUri(contextPath).resolve("stream");
+        try (SseConnection first = SseConnection.open(stream)) {
+            assertEquals(200, first.status());
+            assertTrue(first.header("Content-Type").startsWith("text/event-stream"), first.header("Content-Type"));
+            assertEquals("no", first.header("X-Accel-Buffering"));
+            List<SseEvent> ticks = first.events().awaitEvents(3, Duration.ofSeconds(6));
+            EventId start = EventId.parse(ticks.get(0).id());
+            for (int i = 0; i < ticks.size(); i++) {
+                assertTrue(TIME.matcher(ticks.get(i).data()).matches(), ticks.get(i).data());
+                assertEquals(new EventId(start.epoch(), start.sequence() + i), EventId.parse(ticks.get(i).id()));
+            }
+
+            try (SseConnection reconnect = SseConnection.open(stream, Map.of("Last-Event-ID", start.toString()))) {
+                assertEquals(ticks.subList(1, 3), reconnect.events().awaitEvents(2, TIMEOUT), "the replay");
+                assertEquals(first.events().awaitEvent(TIMEOUT), reconnect.events().awaitEvent(TIMEOUT),
+                        "then the live stream, the same as on the first connection");
+            }
+        }
+    }
+
+    @Order(3)
+    @ParameterizedTest(name = "at \"{0}/\"")
+    @ValueSource(strings = {"", "/ssehub"})
+    void aPublishedEventReachesTheSubscribersOfItsTopic(String contextPath) throws Exception {
+        WebappFeatures.assumePublish();
+        URI root = container.baseUri(contextPath);
+        try (SseConnection news = SseConnection.open(root.resolve("stream?topic=it-news"))) {
+            assertEquals(200, news.status());
+            String id = PublishClient.publish(root, TOKEN, "it-news", "headline", "deployed in " + container);
+
+            assertEquals(new SseEvent(id, "headline", "deployed in " + container, null, null),
+                    news.events().awaitEvent(TIMEOUT));
+            assertEquals(401, PublishClient.post(root, "wrong-token", "it-news", null, "refused").status());
+        }
+    }
+
+    @Order(4)
+    @Test
+    void stoppingTheContainerEndsEveryStreamAndLogsNoLeakWarning() throws Exception {
+        List<SseConnection> streams = new ArrayList<>();
+        try {
+            for (String contextPath : CONTEXT_PATHS) {
+                SseConnection stream = SseConnection.open(container.baseUri(contextPath).resolve("stream"));
+                streams.add(stream);
+                stream.events().awaitEvent(Duration.ofSeconds(3)); // live, so the stop has a stream to end
+            }
+
+            container.stop();
+
+            for (SseConnection stream : streams) {
+                stream.awaitEnd(TIMEOUT);
+            }
+        } finally {
+            streams.forEach(SseConnection::close);
+        }
+        String logs = container.logs();
+        List<String> findings = logs.lines()
+                .filter(line -> LEAK.matcher(line).find()
+                        || (PROBLEM.matcher(line).find() && line.toLowerCase().contains("ssehub"))
+                        || line.contains("at dev.ssehub."))
+                .toList();
+        assertEquals(List.of(), findings, "leak warnings or problems about ssehub in the logs in " + container.directory());
+    }
+}

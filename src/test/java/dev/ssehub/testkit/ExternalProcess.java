@@ -1,0 +1,121 @@
+package dev.ssehub.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A program a test runs beside the JVM (a servlet container, nginx), its standard output and error going to one
+ * log file. The test that starts it stops it; {@link #close} kills it if it is still running.
+ */
+public final class ExternalProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ExternalProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ExternalProcess start(String name, List<String> command, Path directory, Path log)
+            throws IOException {
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        return new ExternalProcess(name, process, log);
+    }
+
+    /** Runs a command to its end and fails the test unless it exits with 0 in time. */
+    public static void run(String name, List<String> command, Path directory, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        try (ExternalProcess process = start(name, command, directory, log)) {
+            int status = process.awaitExit(timeout);
+            if (status != 0) {
+                fail(name + " exited with " + status + "; its output:\n" + process.output());
+            }
+        }
+    }
+
+    /** A TCP port on the loopback interface that nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the output has a line matching {@code pattern}; fails when the process ends first or time is up. */
+    public void awaitOutput(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!pattern.matcher(output()).find()) {
+            if (!process.isAlive()) {
+                fail(name + " exited with " + process.exitValue() + " before printing /" + pattern + "/:\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                fail(name + " did not print /" + pattern + "/ within " + timeout + ":\n" + output());
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    /** Waits for the process to end by itself and returns its exit status; fails when time is up. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail(name + " still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM, the signal a service manager stops a server with, and waits for the process to end. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the process printed so far. */
+    public String output() {
+        try {
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
