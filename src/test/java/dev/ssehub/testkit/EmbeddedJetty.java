@@ -2,30 +2,52 @@ package dev.ssehub.testkit;
 
 import jakarta.servlet.ServletContext;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Embedded Jetty 12 (ee10) serving the webapp directory with the test classpath as its classes. */
+/**
+ * Embedded Jetty 12 (ee10) serving the webapp directory with the test classpath as its classes. Its connector speaks
+ * HTTP/1.1 and, when asked, also cleartext HTTP/2 (h2c, by prior knowledge or by upgrade), and counts the TCP
+ * connections it accepts.
+ */
 final class EmbeddedJetty implements ServletContainer {
 
     private final Server server;
     private final ServerConnector connector;
     private final WebAppContext webapp;
+    private final AtomicLong accepted;
     private int port;
 
-    private EmbeddedJetty(Server server, ServerConnector connector, WebAppContext webapp) {
+    private EmbeddedJetty(Server server, ServerConnector connector, WebAppContext webapp, AtomicLong accepted) {
         this.server = server;
         this.connector = connector;
         this.webapp = webapp;
+        this.accepted = accepted;
     }
 
     static EmbeddedJetty start(Path webappDir, String contextPath, Map<String, String> params) throws Exception {
+        return start(webappDir, contextPath, params, false);
+    }
+
+    static EmbeddedJetty start(Path webappDir, String contextPath, Map<String, String> params, boolean h2c)
+            throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        AtomicLong accepted = new AtomicLong();
+        ServerConnector connector = h2c
+                ? new CountingConnector(server, accepted,
+                        new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new CountingConnector(server, accepted, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -36,7 +58,7 @@ final class EmbeddedJetty implements ServletContainer {
         server.setHandler(webapp);
         server.setStopTimeout(0); // no graceful wait: open streams would hold it to the end
         server.start();
-        EmbeddedJetty jetty = new EmbeddedJetty(server, connector, webapp);
+        EmbeddedJetty jetty = new EmbeddedJetty(server, connector, webapp, accepted);
         jetty.port = connector.getLocalPort();
         return jetty;
     }
@@ -69,7 +91,29 @@ final class EmbeddedJetty implements ServletContainer {
     }
 
     @Override
+    public long connectionsAccepted() {
+        return accepted.get();
+    }
+
+    @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    // One end point per accepted TCP connection, whatever protocol it then speaks (an h2c upgrade keeps it).
+    private static final class CountingConnector extends ServerConnector {
+
+        private final AtomicLong accepted;
+
+        CountingConnector(Server server, AtomicLong accepted, ConnectionFactory... factories) {
+            super(server, factories);
+            this.accepted = accepted;
+        }
+
+        @Override
+        protected void onEndPointOpened(EndPoint endPoint) {
+            super.onEndPointOpened(endPoint);
+            accepted.incrementAndGet();
+        }
     }
 }

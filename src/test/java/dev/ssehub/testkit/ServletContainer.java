@@ -9,7 +9,10 @@ import java.util.Map;
 /** A real servlet container running the ssehub webapp (webapp/ and target/classes) on a free port. */
 public interface ServletContainer extends AutoCloseable {
 
-    /** Starts {@code kind} ("jetty" or "tomcat") with the given context-params at context path "/". */
+    /**
+     * Starts {@code kind} ("jetty", "tomcat", or "jetty-h2c": Jetty whose connector also speaks cleartext HTTP/2)
+     * with the given context-params at context path "/".
+     */
     static ServletContainer start(String kind, Map<String, String> contextParams) throws Exception {
         return start(kind, contextParams, "");
     }
@@ -18,6 +21,7 @@ public interface ServletContainer extends AutoCloseable {
             throws Exception {
         return switch (kind) {
             case "jetty" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams);
+            case "jetty-h2c" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams, true);
             case "tomcat" -> EmbeddedTomcat.start(webappDirectory(), contextPath, contextParams);
             default -> throw new IllegalArgumentException("unknown container " + kind);
         };
@@ -40,6 +44,11 @@ public interface ServletContainer extends AutoCloseable {
 
     /** Listens again on the same port after {@link #stopConnector}. */
     void startConnector() throws Exception;
+
+    /** How many TCP connections the connector has accepted since it started (the Jetty kinds count them). */
+    default long connectionsAccepted() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not count connections");
+    }
 
     @Override
     void close() throws Exception;
