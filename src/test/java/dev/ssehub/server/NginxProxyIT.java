@@ -1,0 +1,181 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.ExternalProcess;
+import dev.ssehub.testkit.Nginx;
+import dev.ssehub.testkit.ServletContainer;
+import dev.ssehub.testkit.SseConnection;
+import dev.ssehub.wire.SseEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.ssehub.server.StreamContractTest.awaitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The stream behind Debian's nginx configured as docs/deploy.md says, default proxy buffering included: our
+ * {@code X-Accel-Buffering: no} is what makes it stream, and events arrive within 100 ms of being published.
+ * nginx is started by the test on a free port, with its files under target/nginx/.
+ */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"jetty", "tomcat"})
+class NginxProxyIT {
+
+    private static final Duration REQUIRED_LATENCY = Duration.ofMillis(100);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern NGINX_BLOCK = Pattern.compile("```nginx\\n(.*?)```", Pattern.DOTALL);
+    private static final String DOC_UPSTREAM = "server 127.0.0.1:8080;";
+    private static final String DOC_LISTEN = "listen 80;";
+
+    @Parameter
+    String containerKind;
+
+    private ServletContainer container;
+    private Nginx nginx;
+    private final List<SseConnection> connections = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        connections.forEach(SseConnection::close);
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    @Test
+    void eachEventArrivesThroughNginxWithin100MillisecondsOfBeingPublished() throws Exception {
+        URI proxied = startBehindNginx();
+        SseConnection stream = open(proxied.resolve("stream?topic=latency"));
+        assertEquals(200, stream.status());
+        assertTrue(stream.header("Content-Type").startsWith("text/event-stream"), stream.header("Content-Type"));
+        awaitUntil(() -> hub().subscriberCount() == 1, "the subscriber behind nginx");
+
+        long slowestNanos = 0;
+        for (int i = 1; i <= 20; i++) {
+            String data = "event " + i;
+            long publishedAt = System.nanoTime();
+            EventId id = hub().publish("latency", null, data);
+            SseEvent received = stream.events().awaitEvent(TIMEOUT);
+            long latency = System.nanoTime() - publishedAt;
+            assertEquals(new SseEvent(id.toString(), null, data, null, null), received);
+            slowestNanos = Math.max(slowestNanos, latency);
+        }
+        Duration slowest = Duration.ofNanos(slowestNanos);
+        assertTrue(slowest.compareTo(REQUIRED_LATENCY) < 0,
+                "slowest of 20 events took " + slowest.toMillis() + " ms through nginx");
+    }
+
+    @Test
+    void aReconnectThroughNginxReplaysWhatItMissed() throws Exception {
+        URI proxied = startBehindNginx();
+        List<EventId> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(hub().publish("replay", null, "event " + i));
+        }
+
+        SseConnection stream = open(proxied.resolve("stream?topic=replay"), Map.of("Last-Event-ID", ids.get(1).toString()));
+
+        List<SseEvent> replayed = stream.events().awaitEvents(3, TIMEOUT);
+        assertEquals(ids.subList(2, 5).stream().map(EventId::toString).toList(),
+                replayed.stream().map(SseEvent::id).toList());
+    }
+
+    @Test
+    void nginxDoesNotBufferTheStreamSoAStalledReaderIsStillDroppedByTheHub() throws Exception {
+        // Default proxy buffering would take a stalled client's backlog into nginx's buffers and a temp file of up
+        // to 1 GiB, hiding the stall from the hub; with X-Accel-Buffering: no nginx only relays, and the hub's
+        // queue limit acts as it does without a proxy. (With proxy_ignore_headers X-Accel-Buffering added, this
+        // test failed: the reader's events were held back over 10 s on Jetty, a temp file was written on Tomcat.)
+        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0",
+                "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
+        URI proxied = startNginx();
+        SseConnection reader = open(proxied.resolve("stream?topic=stall"));
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096); // before connecting, so the TCP window stays small
+            stalled.connect(new InetSocketAddress(proxied.getHost(), proxied.getPort()));
+            OutputStream request = stalled.getOutputStream();
+            request.write(("GET /stream?topic=stall HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.flush();
+            awaitUntil(() -> hub().subscriberCount() == 2, "both subscribers behind nginx");
+
+            // Each event reaches the reader before the next is published, so only the stalled one falls behind.
+            // 4,096 x 16 KiB is far more than the socket buffers on the way hold, far less than nginx would buffer.
+            String chunk = "x".repeat(16 * 1024);
+            int published = 0;
+            while (published < 4096 && hub().subscriberCount() == 2) {
+                EventId id = hub().publish("stall", null, chunk);
+                published++;
+                assertEquals(id.toString(), reader.events().awaitEvent(TIMEOUT).id());
+            }
+            assertEquals(1, hub().subscriberCount(),
+                    "the stalled reader still subscribed after " + published + " events of 16 KiB");
+        }
+        assertFalse(nginx.errorLog().contains("buffered to a temporary file"), nginx.errorLog());
+    }
+
+    // The container on a free port, and nginx in front of it with the server block from docs/deploy.md.
+    private URI startBehindNginx() throws Exception {
+        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0"));
+        return startNginx();
+    }
+
+    private URI startNginx() throws Exception {
+        int nginxPort = ExternalProcess.freePort();
+        String block = documentedBlock()
+                .replace(DOC_UPSTREAM, "server 127.0.0.1:" + container.baseUri().getPort() + ";")
+                .replace(DOC_LISTEN, "listen 127.0.0.1:" + nginxPort + ";");
+        Path directory = Path.of(System.getProperty("ssehub.basedir", "."), "target", "nginx", containerKind);
+        nginx = Nginx.start(directory.toAbsolutePath(), block, nginxPort);
+        return URI.create("http://127.0.0.1:" + nginxPort + "/");
+    }
+
+    private static String documentedBlock() throws Exception {
+        Path doc = Path.of(System.getProperty("ssehub.basedir", "."), "docs", "deploy.md");
+        Matcher block = NGINX_BLOCK.matcher(Files.readString(doc));
+        assertTrue(block.find(), "an ```nginx block in " + doc);
+        String text = block.group(1);
+        for (String placeholder : List.of(DOC_UPSTREAM, DOC_LISTEN)) {
+            assertEquals(1, text.split(Pattern.quote(placeholder), -1).length - 1,
+                    "'" + placeholder + "' once in the nginx block of " + doc);
+        }
+        return text;
+    }
+
+    private SseConnection open(URI uri) throws Exception {
+        return open(uri, Map.of());
+    }
+
+    private SseConnection open(URI uri, Map<String, String> headers) throws Exception {
+        SseConnection connection = SseConnection.open(uri, headers);
+        connections.add(connection);
+        return connection;
+    }
+
+    private Hub hub() {
+        return HubRuntime.of(container.servletContext()).hub();
+    }
+}
