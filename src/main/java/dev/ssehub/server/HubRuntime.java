@@ -29,6 +29,7 @@ final class HubRuntime {
     private final ExecutorService writers;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
+    private final CorsPolicy cors;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -36,6 +37,7 @@ final class HubRuntime {
         this.writers = Executors.newFixedThreadPool(settings.writerThreads(), namedDaemons("ssehub-writer"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.ticker = new Ticker(hub, tickerTopic());
+        this.cors = new CorsPolicy(settings.allowedOrigins());
     }
 
     static HubRuntime start(Settings settings) {
@@ -60,6 +62,10 @@ final class HubRuntime {
 
     Hub hub() {
         return hub;
+    }
+
+    CorsPolicy cors() {
+        return cors;
     }
 
     ExecutorService writers() {

@@ -28,6 +28,7 @@ public final class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        runtime.cors().grant(request, response);
         TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic());
         if (!selection.isValid()) {
             Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
