@@ -30,6 +30,7 @@ final class HubRuntime {
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final CorsPolicy cors;
+    private final StreamAdmission admission;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -38,6 +39,7 @@ final class HubRuntime {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.ticker = new Ticker(hub, tickerTopic());
         this.cors = new CorsPolicy(settings.allowedOrigins());
+        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
     }
 
     static HubRuntime start(Settings settings) {
@@ -66,6 +68,16 @@ final class HubRuntime {
 
     CorsPolicy cors() {
         return cors;
+    }
+
+    StreamAdmission admission() {
+        return admission;
+    }
+
+    /** A stream ended, whatever the reason: it leaves the hub and gives its place back. */
+    void streamClosed(StreamSubscriber subscriber) {
+        hub.unsubscribe(subscriber);
+        admission.release();
     }
 
     ExecutorService writers() {

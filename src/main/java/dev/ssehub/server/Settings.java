@@ -21,7 +21,10 @@ record Settings(
         int writerThreads,
         String publishToken,
         int maxEventBytes,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int maxStreams,
+        long overloadRetryMillis,
+        int responseBufferSize) {
 
     /** Whether POST /publish is on: only when a token is configured. */
     boolean publishingEnabled() {
@@ -46,7 +49,10 @@ record Settings(
                 (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1),
                 lookup.apply("publishToken"),
                 (int) reader.number("maxEventBytes", 64 * 1024, 256),
-                reader.list("allowedOrigins"));
+                reader.list("allowedOrigins"),
+                (int) reader.number("maxStreams", 10_000, 1),
+                reader.number("overloadRetry", 10_000, 1),
+                (int) reader.number("responseBufferSize", 4096, 0));
     }
 
     /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */

@@ -1,7 +1,6 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.EventSink;
-import dev.ssehub.hub.Hub;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -14,6 +13,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One connected client: its async context, its bounded queue and the non-blocking writer that drains it.
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StreamSubscriber implements EventSink, WriteListener, AsyncListener, Runnable {
 
+    private static final Logger LOG = Logger.getLogger(StreamSubscriber.class.getName());
     private static final int IDLE = 0;
     private static final int WRITING = 1;
 
@@ -32,7 +35,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private final ServletOutputStream out;
     private final FrameQueue queue;
     private final Executor writers;
-    private final Hub hub;
+    private final Consumer<StreamSubscriber> onClose;
 
     // Starts WRITING: the container owns the first drain, its initial onWritePossible after setWriteListener.
     private final AtomicInteger state = new AtomicInteger(WRITING);
@@ -42,12 +45,14 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     // Only touched by the thread that holds WRITING.
     private boolean unflushed;
 
-    StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writers, Hub hub) {
+    /** {@code onClose} runs once, on whichever thread closes the stream; it must not block. */
+    StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writers,
+            Consumer<StreamSubscriber> onClose) {
         this.async = async;
         this.out = out;
         this.queue = new FrameQueue(maxQueueBytes);
         this.writers = writers;
-        this.hub = hub;
+        this.onClose = onClose;
     }
 
     @Override
@@ -151,8 +156,12 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        hub.unsubscribe(this);
         queue.clear();
+        try {
+            onClose.accept(this);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing a stream failed", e); // cleanup must never throw into a writer
+        }
         try {
             async.complete();
         } catch (IllegalStateException alreadyCompleted) {

@@ -266,6 +266,40 @@ class StreamContractTest {
         awaitUntil(() -> ssehubThreads() == 0, "every ssehub thread to end");
     }
 
+    @Test
+    void beyondMaxStreamsBrowsersAreToldToComeBackLaterAndOthersGet503() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", "2", "ssehub.overloadRetry", "5000",
+                "ssehub.heartbeatInterval", "200"));
+        SseConnection first = open("stream");
+        open("stream?topic=a");
+        awaitSubscribers(2);
+
+        SseConnection turnedAway = open("stream");
+        assertEquals(200, turnedAway.status(), "an EventSource gives up for good on anything else");
+        assertEquals("text/event-stream;charset=utf-8",
+                turnedAway.header("Content-Type").toLowerCase().replace(" ", ""));
+        turnedAway.awaitEnd(TIMEOUT);
+        List<Long> retries = turnedAway.events().retries();
+        assertEquals(1, retries.size());
+        assertTrue(retries.get(0) >= 5000 && retries.get(0) <= 10_000, "jittered retry: " + retries);
+        turnedAway.events().assertNoneYet();
+
+        Http.Reply plain = Http.get(container.uri("stream"));
+        assertEquals(503, plain.status());
+        assertEquals("too many streams: try again later (ssehub.maxStreams)\n", plain.body());
+        long retryAfter = Long.parseLong(plain.header("Retry-After"));
+        assertTrue(retryAfter >= 5 && retryAfter <= 10, "Retry-After " + retryAfter);
+        assertEquals(2, hub().subscriberCount());
+
+        first.close();
+        awaitSubscribers(1);
+        awaitUntil(() -> HubRuntime.of(container.servletContext()).admission().openStreams() == 1, "a free place");
+        SseConnection admitted = open("stream");
+        awaitSubscribers(2);
+        EventId id = hub().publish("clock", null, "welcome");
+        assertEquals(id.toString(), admitted.events().awaitEvent(TIMEOUT).id());
+    }
+
     private void start(Map<String, String> params) throws Exception {
         container = ServletContainer.start(containerKind, params);
     }
