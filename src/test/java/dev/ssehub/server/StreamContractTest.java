@@ -295,6 +295,8 @@ class StreamContractTest {
         awaitSubscribers(1);
         awaitUntil(() -> HubRuntime.of(container.servletContext()).admission().openStreams() == 1, "a free place");
         SseConnection admitted = open("stream");
+        assertEquals(200, admitted.status());
+        awaitUntil(() -> admitted.events().retries().equals(List.of(3000L)), "the admitted stream's retry hint");
         awaitSubscribers(2);
         EventId id = hub().publish("clock", null, "welcome");
         assertEquals(id.toString(), admitted.events().awaitEvent(TIMEOUT).id());
