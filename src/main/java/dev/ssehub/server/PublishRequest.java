@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a {@code POST /publish} asks for: a topic, the data and an optional SSE event type, read from form fields
@@ -29,6 +30,8 @@ import java.util.Map;
 record PublishRequest(String topic, String type, String data) {
 
     static final int MAX_TYPE_LENGTH = 128;
+    // A published "error" would reach every onerror handler as if the connection had failed.
+    private static final Set<String> RESERVED_TYPES = Set.of("open", "error", Hub.MISSED_EVENT);
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -62,6 +65,10 @@ record PublishRequest(String topic, String type, String data) {
         String eventType = type == null || type.isEmpty() ? null : type;
         if (eventType != null && !SseEvent.isSingleLine(eventType)) {
             throw badRequest("field 'event' must not contain CR, LF or NUL");
+        }
+        if (RESERVED_TYPES.contains(eventType)) {
+            throw badRequest("event type '" + eventType + "' is reserved: EventSource fires 'open' and 'error' itself, "
+                    + "and ssehub sends 'missed'");
         }
         if (eventType != null && eventType.length() > MAX_TYPE_LENGTH) {
             throw badRequest("field 'event' is longer than " + MAX_TYPE_LENGTH + " characters");

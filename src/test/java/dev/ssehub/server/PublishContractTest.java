@@ -155,6 +155,10 @@ class PublishContractTest {
                 new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\",\"event\":\"a\\rb\"}"), 400,
                         "field 'event' must not contain CR, LF or NUL"),
                 new Case(FORM, bytes("topic=a&data=x&event=a%00b"), 400, "field 'event' must not contain CR, LF or NUL"),
+                new Case(FORM, bytes("topic=a&data=x&event=error"), 400, "event type 'error' is reserved: EventSource "
+                        + "fires 'open' and 'error' itself, and ssehub sends 'missed'"),
+                new Case(FORM, bytes("topic=a&data=x&event=missed"), 400, "event type 'missed' is reserved: EventSource "
+                        + "fires 'open' and 'error' itself, and ssehub sends 'missed'"),
                 new Case(JSON, bytes("{\"data\":\"x\"}"), 400, "missing field 'topic'"),
                 new Case(FORM, bytes("topic=a"), 400, "missing field 'data'"),
                 new Case(FORM, bytes("topic=a%2Fb&data=x"), 400,
