@@ -66,7 +66,7 @@ record PublishRequest(String topic, String type, String data) {
         if (eventType != null && !SseEvent.isSingleLine(eventType)) {
             throw badRequest("field 'event' must not contain CR, LF or NUL");
         }
-        if (RESERVED_TYPES.contains(eventType)) {
+        if (eventType != null && RESERVED_TYPES.contains(eventType)) {
             throw badRequest("event type '" + eventType + "' is reserved: EventSource fires 'open' and 'error' itself, "
                     + "and ssehub sends 'missed'");
         }
