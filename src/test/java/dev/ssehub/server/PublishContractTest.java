@@ -7,9 +7,7 @@ import dev.ssehub.testkit.Http.Reply;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,32 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** POST /publish and topics: the client-visible contract, against embedded Jetty 12 and embedded Tomcat 11. */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"jetty", "tomcat"})
-class PublishContractTest {
+class PublishContractTest extends ContainerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String TOKEN = "s3cret-token";
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}");
 
-    @Parameter
-    String containerKind;
-
-    private ServletContainer container;
-    private final List<SseConnection> connections = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        connections.forEach(SseConnection::close);
-        if (container != null) {
-            container.close();
-        }
-    }
-
     @Test
     void eachStreamGetsExactlyTheEventsOfItsTopics() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         SseConnection a = open("stream?topic=a");
         SseConnection b = open("stream?topic=b");
         SseConnection ab = open("stream?topic=a&topic=b");
@@ -85,7 +68,7 @@ class PublishContractTest {
 
     @Test
     void publishByFormAndByJsonAnswersTheIdOnceTheEventIsInTheLog() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         SseConnection stream = open("stream?topic=news");
         awaitSubscribers(1);
 
@@ -119,7 +102,7 @@ class PublishContractTest {
 
     @Test
     void missingOrWrongTokensAreRefusedWith401AndAChallenge() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         Map<Map<String, String>, String> cases = Map.of(
                 Map.of(), "missing Authorization: Bearer <token>\n",
                 Map.of("Authorization", "Bearer wrong"), "wrong publish token\n",
@@ -142,7 +125,7 @@ class PublishContractTest {
 
     @Test
     void badInputIsRefusedWithAReasonAndPublishesNothing() throws Exception {
-        start(Map.of("ssehub.maxEventBytes", "1024"));
+        startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
         SseConnection stream = open("stream?topic=a");
         awaitSubscribers(1);
         record Case(String contentType, byte[] body, int status, String reason) {
@@ -205,7 +188,7 @@ class PublishContractTest {
 
     @Test
     void aChunkedBodyOverTheLimitIsRefusedBeforeItEnds() throws Exception {
-        start(Map.of("ssehub.maxEventBytes", "1024"));
+        startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
         try (Socket socket = new Socket(container.baseUri().getHost(), container.baseUri().getPort())) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             String chunk = "topic=a&data=" + "x".repeat(4083);
@@ -224,7 +207,7 @@ class PublishContractTest {
 
     @Test
     void injectedFieldsInDataStayData() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         SseConnection stream = open("stream?topic=a");
         awaitSubscribers(1);
 
@@ -236,7 +219,7 @@ class PublishContractTest {
 
     @Test
     void otherMethodsGet405() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         Reply reply = Http.get(container.uri("publish"));
         assertEquals(405, reply.status());
         assertEquals("POST, OPTIONS", reply.header("Allow"));
@@ -245,7 +228,7 @@ class PublishContractTest {
 
     @Test
     void replayAcrossTopicsFollowsTheOneIdSequence() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         List<EventId> ids = new ArrayList<>();
         String[] topics = {"a", "b", "c", "a", "c", "b", "a"};
         for (int i = 0; i < topics.length; i++) {
@@ -261,7 +244,7 @@ class PublishContractTest {
 
     @Test
     void corsGrantsOnlyTheConfiguredOrigins() throws Exception {
-        start(Map.of("ssehub.allowedOrigins", "https://app.example, https://other.example"));
+        startPublishing(Map.of("ssehub.allowedOrigins", "https://app.example, https://other.example"));
         String allowed = "https://app.example";
 
         try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", allowed))) {
@@ -294,7 +277,7 @@ class PublishContractTest {
 
     @Test
     void eightPublishersAndTwoHundredSubscribersLoseNothingAndKeepTheOrder() throws Exception {
-        start(Map.of());
+        startPublishing(Map.of());
         String[] topics = {"t0", "t1", "t2", "t3"};
         List<SseConnection> subscribers = new ArrayList<>();
         List<List<String>> subscribedTopics = new ArrayList<>();
@@ -336,20 +319,11 @@ class PublishContractTest {
         }
     }
 
-    private void start(Map<String, String> extra) throws Exception {
+    /** Starts with the ticker off and the test token configured, plus {@code extra}. */
+    private void startPublishing(Map<String, String> extra) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of("ssehub.tickInterval", "0", "ssehub.publishToken", TOKEN));
         params.putAll(extra);
-        container = ServletContainer.start(containerKind, params);
-    }
-
-    private SseConnection open(String pathAndQuery) throws Exception {
-        return open(pathAndQuery, Map.of());
-    }
-
-    private SseConnection open(String pathAndQuery, Map<String, String> headers) throws Exception {
-        SseConnection connection = SseConnection.open(container.uri(pathAndQuery), headers);
-        connections.add(connection);
-        return connection;
+        start(params);
     }
 
     private EventId publishJson(String topic, String type, String data) throws Exception {
@@ -369,14 +343,6 @@ class PublishContractTest {
         assertTrue(matcher.matches(), reply.body());
         assertEquals(topic, matcher.group(2));
         return EventId.parse(matcher.group(1));
-    }
-
-    private Hub hub() {
-        return HubRuntime.of(container.servletContext()).hub();
-    }
-
-    private void awaitSubscribers(int count) throws InterruptedException {
-        StreamContractTest.awaitUntil(() -> hub().subscriberCount() == count, count + " subscribers");
     }
 
     private static SseEvent event(EventId id, String type, String data) {

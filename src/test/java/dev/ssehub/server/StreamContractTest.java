@@ -7,9 +7,7 @@ import dev.ssehub.testkit.RecordingListener;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,26 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client-visible contract of GET /stream, against embedded Jetty 12 and embedded Tomcat 11 alike. */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"jetty", "tomcat"})
-class StreamContractTest {
+class StreamContractTest extends ContainerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
     // The ticker off, so that tests publish exactly the events they assert.
     private static final Map<String, String> QUIET = Map.of("ssehub.tickInterval", "0");
-
-    @Parameter
-    String containerKind;
-
-    private ServletContainer container;
-    private final List<SseConnection> connections = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        connections.forEach(SseConnection::close);
-        if (container != null) {
-            container.close();
-        }
-    }
 
     @Test
     void headersAreSentAtOnceAndTheStreamStartsWithARetryHint() throws Exception {
@@ -293,35 +276,13 @@ class StreamContractTest {
 
         first.close();
         awaitSubscribers(1);
-        awaitUntil(() -> HubRuntime.of(container.servletContext()).admission().openStreams() == 1, "a free place");
+        awaitUntil(() -> runtime().admission().openStreams() == 1, "a free place");
         SseConnection admitted = open("stream");
         assertEquals(200, admitted.status());
         awaitUntil(() -> admitted.events().retries().equals(List.of(3000L)), "the admitted stream's retry hint");
         awaitSubscribers(2);
         EventId id = hub().publish("clock", null, "welcome");
         assertEquals(id.toString(), admitted.events().awaitEvent(TIMEOUT).id());
-    }
-
-    private void start(Map<String, String> params) throws Exception {
-        container = ServletContainer.start(containerKind, params);
-    }
-
-    private SseConnection open(String pathAndQuery) throws Exception {
-        return open(pathAndQuery, Map.of());
-    }
-
-    private SseConnection open(String pathAndQuery, Map<String, String> headers) throws Exception {
-        SseConnection connection = SseConnection.open(container.uri(pathAndQuery), headers);
-        connections.add(connection);
-        return connection;
-    }
-
-    private Hub hub() {
-        return HubRuntime.of(container.servletContext()).hub();
-    }
-
-    private void awaitSubscribers(int count) throws InterruptedException {
-        awaitUntil(() -> hub().subscriberCount() == count, count + " subscribers (have " + hub().subscriberCount() + ")");
     }
 
     private static List<SseEvent> eventsFrom(int first, int last, List<EventId> ids) {
@@ -338,13 +299,4 @@ class StreamContractTest {
                 .count();
     }
 
-    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 }
