@@ -8,8 +8,10 @@ import java.util.List;
  */
 final class ReplayLog {
 
-    private final long[] sequences;
-    private final byte[][] frames;
+    private final int capacity;
+    // Grown by doubling up to the capacity, so that a quiet topic costs little.
+    private long[] sequences;
+    private byte[][] frames;
     private int oldest;
     private int size;
     // Every sequence up to this one has left the ring (0: nothing has); a reader behind it missed events.
@@ -19,19 +21,23 @@ final class ReplayLog {
         if (capacity < 1) {
             throw new IllegalArgumentException("replay log capacity must be at least 1");
         }
-        sequences = new long[capacity];
-        frames = new byte[capacity][];
+        this.capacity = capacity;
+        int initial = Math.min(capacity, 16);
+        sequences = new long[initial];
+        frames = new byte[initial][];
     }
 
     void append(long sequence, byte[] frame) {
-        int capacity = frames.length;
+        if (size == frames.length && size < capacity) {
+            grow();
+        }
         if (size == capacity) {
             evictedThrough = sequences[oldest];
             frames[oldest] = null;
-            oldest = (oldest + 1) % capacity;
+            oldest = (oldest + 1) % frames.length;
             size--;
         }
-        int slot = (oldest + size) % capacity;
+        int slot = (oldest + size) % frames.length;
         sequences[slot] = sequence;
         frames[slot] = frame;
         size++;
@@ -50,6 +56,20 @@ final class ReplayLog {
                 out.add(new Entry(sequences[slot], frames[slot]));
             }
         }
+    }
+
+    private void grow() {
+        int length = Math.min(capacity, frames.length * 2);
+        long[] newSequences = new long[length];
+        byte[][] newFrames = new byte[length][];
+        for (int i = 0; i < size; i++) {
+            int slot = (oldest + i) % frames.length;
+            newSequences[i] = sequences[slot];
+            newFrames[i] = frames[slot];
+        }
+        sequences = newSequences;
+        frames = newFrames;
+        oldest = 0;
     }
 
     record Entry(long sequence, byte[] frame) {

@@ -5,7 +5,6 @@ import dev.ssehub.wire.SseEncoder;
 
 import jakarta.servlet.ServletContext;
 
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -26,16 +25,20 @@ final class HubRuntime {
 
     private final Settings settings;
     private final Hub hub;
-    private final ExecutorService writers;
+    private final WriterPool writers;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
+    private final CorsPolicy cors;
+    private final StreamAdmission admission;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
         this.hub = new Hub(settings.replaySize());
-        this.writers = Executors.newFixedThreadPool(settings.writerThreads(), namedDaemons("ssehub-writer"));
+        this.writers = new WriterPool(settings.writerThreads(), "ssehub-writer");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.ticker = new Ticker(hub, tickerTopic());
+        this.cors = new CorsPolicy(settings.allowedOrigins());
+        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
     }
 
     static HubRuntime start(Settings settings) {
@@ -62,7 +65,21 @@ final class HubRuntime {
         return hub;
     }
 
-    ExecutorService writers() {
+    CorsPolicy cors() {
+        return cors;
+    }
+
+    StreamAdmission admission() {
+        return admission;
+    }
+
+    /** A stream ended, whatever the reason: it leaves the hub and gives its place back. */
+    void streamClosed(StreamSubscriber subscriber) {
+        hub.unsubscribe(subscriber);
+        admission.release();
+    }
+
+    WriterPool writers() {
         return writers;
     }
 
@@ -77,9 +94,8 @@ final class HubRuntime {
     void stop() {
         scheduler.shutdownNow();
         hub.shutdown(SseEncoder.retry(settings.retryMillis()));
-        writers.shutdown();
         try {
-            if (!writers.awaitTermination(2, TimeUnit.SECONDS)) {
+            if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
             }
             scheduler.awaitTermination(2, TimeUnit.SECONDS);
@@ -87,7 +103,6 @@ final class HubRuntime {
             Thread.currentThread().interrupt();
         } finally {
             hub.abortAll();
-            writers.shutdownNow();
         }
     }
 

@@ -2,6 +2,8 @@ package dev.ssehub.server;
 
 import jakarta.servlet.ServletContext;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -16,7 +18,18 @@ record Settings(
         long retryMillis,
         int maxQueueBytes,
         int replaySize,
-        int writerThreads) {
+        int writerThreads,
+        String publishToken,
+        int maxEventBytes,
+        List<String> allowedOrigins,
+        int maxStreams,
+        long overloadRetryMillis,
+        int responseBufferSize) {
+
+    /** Whether POST /publish is on: only when a token is configured. */
+    boolean publishingEnabled() {
+        return publishToken != null;
+    }
 
     static Settings load(ServletContext context) {
         return load(key -> firstNonBlank(
@@ -33,7 +46,13 @@ record Settings(
                 reader.number("retry", 3000, 0),
                 (int) reader.number("maxQueueBytes", 256 * 1024, 1024),
                 (int) reader.number("replaySize", 1000, 1),
-                (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1));
+                (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1),
+                lookup.apply("publishToken"),
+                (int) reader.number("maxEventBytes", 64 * 1024, 256),
+                reader.list("allowedOrigins"),
+                (int) reader.number("maxStreams", 10_000, 1),
+                reader.number("overloadRetry", 10_000, 1),
+                (int) reader.number("responseBufferSize", 4096, 0));
     }
 
     /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */
@@ -68,6 +87,14 @@ record Settings(
                         "ssehub." + key + " must be between " + minimum + " and " + Integer.MAX_VALUE + ", not " + value);
             }
             return value;
+        }
+
+        List<String> list(String key) {
+            String text = lookup.apply(key);
+            if (text == null) {
+                return List.of();
+            }
+            return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.ssehub.hub.Hub;
 import dev.ssehub.wire.SseEncoder;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,30 +27,68 @@ public final class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        runtime.cors().grant(request, response);
         TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic());
         if (!selection.isValid()) {
             Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
             return;
         }
-        String lastEventId = lastEventId(request);
+        if (!runtime.admission().tryAdmit()) {
+            turnAway(request, response);
+            return;
+        }
+        StreamSubscriber subscriber;
+        try {
+            subscriber = startStream(request, response);
+        } catch (IOException | RuntimeException e) {
+            runtime.admission().release(); // no subscriber exists to give the place back when it closes
+            throw e;
+        }
+        Settings settings = runtime.settings();
+        subscriber.offer(SseEncoder.retry(settings.retryMillis()));
+        runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber);
+        // Last: the container's first onWritePossible sends the headers and what is queued so far.
+        response.getOutputStream().setWriteListener(subscriber);
+    }
 
+    private StreamSubscriber startStream(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Settings settings = runtime.settings();
+        streamHeaders(response);
+        if (settings.responseBufferSize() > 0) {
+            // Containers keep the response buffer for the life of the stream; events are small and flushed at once.
+            response.setBufferSize(settings.responseBufferSize());
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // a stream lives until the client leaves or the webapp stops
+        StreamSubscriber subscriber = new StreamSubscriber(async, response.getOutputStream(),
+                settings.maxQueueBytes(), runtime.writers().nextLane(), runtime::streamClosed);
+        async.addListener(subscriber);
+        return subscriber;
+    }
+
+    private static void streamHeaders(HttpServletResponse response) {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache, no-transform");
         response.setHeader("X-Accel-Buffering", "no");
+    }
 
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // a stream lives until the client leaves or the webapp stops
-        ServletOutputStream out = response.getOutputStream();
-        Settings settings = runtime.settings();
-        StreamSubscriber subscriber =
-                new StreamSubscriber(async, out, settings.maxQueueBytes(), runtime.writers(), runtime.hub());
-        async.addListener(subscriber);
-        subscriber.offer(SseEncoder.retry(settings.retryMillis()));
-        runtime.hub().subscribe(selection.topics(), lastEventId, subscriber);
-        // Last: the container's first onWritePossible sends the headers and what is queued so far.
-        out.setWriteListener(subscriber);
+    /**
+     * Too many streams. A browser's EventSource gives up for good on any status but 200, so it gets a 200 with a
+     * jittered {@code retry:} and an immediate end, and comes back later by itself; other clients get a 503.
+     */
+    private void turnAway(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long retryMillis = runtime.admission().jitteredRetryMillis();
+        String accept = request.getHeader("Accept");
+        if (accept != null && accept.contains("text/event-stream")) {
+            streamHeaders(response);
+            response.getOutputStream().write(SseEncoder.retry(retryMillis));
+        } else {
+            response.setHeader("Retry-After", Long.toString((retryMillis + 999) / 1000));
+            Responses.reject(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "too many streams: try again later (ssehub.maxStreams)");
+        }
     }
 
     private static String lastEventId(HttpServletRequest request) {

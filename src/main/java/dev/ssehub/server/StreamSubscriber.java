@@ -1,7 +1,6 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.EventSink;
-import dev.ssehub.hub.Hub;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -12,61 +11,69 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One connected client: its async context, its bounded queue and the non-blocking writer that drains it.
  *
- * <p>At most one thread writes at a time: whoever moves the state from IDLE to WRITING (a publisher, through the
- * writer executor) or the container calling {@link #onWritePossible} after {@code isReady()} returned false. The
- * writer loops while the output is ready; when it is not, it leaves the state WRITING and returns, and the
- * container's next {@code onWritePossible} carries on. Nothing here ever blocks on the client.
+ * <p>At most one thread writes at a time: the one the queue named writer, either a writer lane woken by an offer or
+ * the container calling {@link #onWritePossible} after {@code isReady()} returned false. The writer loops while the
+ * output is ready; when it is not, it stays the writer and returns, and the container's next
+ * {@code onWritePossible} carries on. Nothing here ever blocks on the client.
  */
 final class StreamSubscriber implements EventSink, WriteListener, AsyncListener, Runnable {
 
-    private static final int IDLE = 0;
-    private static final int WRITING = 1;
+    private static final Logger LOG = Logger.getLogger(StreamSubscriber.class.getName());
+    private static final AtomicIntegerFieldUpdater<StreamSubscriber> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(StreamSubscriber.class, "closed");
 
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final FrameQueue queue;
-    private final Executor writers;
-    private final Hub hub;
+    private final Executor writer;
+    private final Consumer<StreamSubscriber> onClose;
 
-    // Starts WRITING: the container owns the first drain, its initial onWritePossible after setWriteListener.
-    private final AtomicInteger state = new AtomicInteger(WRITING);
-    private final AtomicBoolean closed = new AtomicBoolean();
+    // 0 open, 1 closed; a field rather than an AtomicBoolean, one object less per stream.
+    private volatile int closed;
     // Set once by finish(); the writer completes the response when the queue runs dry.
     private volatile boolean finishing;
-    // Only touched by the thread that holds WRITING.
+    // Only touched by the current writer.
     private boolean unflushed;
 
-    StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writers, Hub hub) {
+    /** {@code onClose} runs once, on whichever thread closes the stream; it must not block. */
+    StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writer,
+            Consumer<StreamSubscriber> onClose) {
         this.async = async;
         this.out = out;
         this.queue = new FrameQueue(maxQueueBytes);
-        this.writers = writers;
-        this.hub = hub;
+        this.writer = writer;
+        this.onClose = onClose;
     }
 
     @Override
     public boolean offer(byte[] frame) {
-        if (closed.get() || finishing || !queue.offer(frame)) {
+        if (closed != 0 || finishing) {
             return false;
         }
-        wakeWriter();
-        return true;
+        FrameQueue.Offer result = queue.offer(frame);
+        if (result == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
+            wakeWriter();
+        }
+        return result != FrameQueue.Offer.FULL;
     }
 
     @Override
     public void finish(byte[] farewell) {
-        if (closed.get() || finishing) {
+        if (closed != 0 || finishing) {
             return;
         }
-        queue.force(farewell);
         finishing = true;
-        wakeWriter();
+        if (queue.force(farewell) == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
+            wakeWriter();
+        }
     }
 
     @Override
@@ -110,36 +117,30 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     }
 
     private void wakeWriter() {
-        if (state.compareAndSet(IDLE, WRITING)) {
-            try {
-                writers.execute(this);
-            } catch (RejectedExecutionException e) {
-                close(); // shutting down: nobody is left to write
-            }
+        try {
+            writer.execute(this);
+        } catch (RejectedExecutionException e) {
+            close(); // shutting down: nobody is left to write
         }
     }
 
     private void drain() {
         try {
-            while (!closed.get()) {
+            while (closed == 0) {
                 if (!out.isReady()) {
                     return; // the container calls onWritePossible when the client has taken the bytes
                 }
                 byte[] frame = queue.poll();
                 if (frame != null) {
-                    out.write(frame);
+                    out.write(frame); // several small writes gather in the response buffer: one flush sends them
                     unflushed = true;
                 } else if (unflushed) {
                     unflushed = false;
                     out.flush();
                 } else if (finishing) {
                     close();
-                } else {
-                    state.set(IDLE);
-                    // A frame offered after the poll above saw IDLE too late to wake us: take it back if nobody did.
-                    if (queue.isEmpty() || !state.compareAndSet(IDLE, WRITING)) {
-                        return;
-                    }
+                } else if (queue.releaseWriterIfEmpty()) {
+                    return;
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -148,11 +149,15 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     }
 
     private void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
-        hub.unsubscribe(this);
         queue.clear();
+        try {
+            onClose.accept(this);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing a stream failed", e); // cleanup must never throw into a writer
+        }
         try {
             async.complete();
         } catch (IllegalStateException alreadyCompleted) {

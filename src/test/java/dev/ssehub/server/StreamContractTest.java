@@ -7,9 +7,7 @@ import dev.ssehub.testkit.RecordingListener;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,26 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client-visible contract of GET /stream, against embedded Jetty 12 and embedded Tomcat 11 alike. */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"jetty", "tomcat"})
-class StreamContractTest {
+class StreamContractTest extends ContainerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
     // The ticker off, so that tests publish exactly the events they assert.
     private static final Map<String, String> QUIET = Map.of("ssehub.tickInterval", "0");
-
-    @Parameter
-    String containerKind;
-
-    private ServletContainer container;
-    private final List<SseConnection> connections = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        connections.forEach(SseConnection::close);
-        if (container != null) {
-            container.close();
-        }
-    }
 
     @Test
     void headersAreSentAtOnceAndTheStreamStartsWithARetryHint() throws Exception {
@@ -266,26 +249,40 @@ class StreamContractTest {
         awaitUntil(() -> ssehubThreads() == 0, "every ssehub thread to end");
     }
 
-    private void start(Map<String, String> params) throws Exception {
-        container = ServletContainer.start(containerKind, params);
-    }
+    @Test
+    void beyondMaxStreamsBrowsersAreToldToComeBackLaterAndOthersGet503() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", "2", "ssehub.overloadRetry", "5000",
+                "ssehub.heartbeatInterval", "200"));
+        SseConnection first = open("stream");
+        open("stream?topic=a");
+        awaitSubscribers(2);
 
-    private SseConnection open(String pathAndQuery) throws Exception {
-        return open(pathAndQuery, Map.of());
-    }
+        SseConnection turnedAway = open("stream");
+        assertEquals(200, turnedAway.status(), "an EventSource gives up for good on anything else");
+        assertEquals("text/event-stream;charset=utf-8",
+                turnedAway.header("Content-Type").toLowerCase().replace(" ", ""));
+        turnedAway.awaitEnd(TIMEOUT);
+        List<Long> retries = turnedAway.events().retries();
+        assertEquals(1, retries.size());
+        assertTrue(retries.get(0) >= 5000 && retries.get(0) <= 10_000, "jittered retry: " + retries);
+        turnedAway.events().assertNoneYet();
 
-    private SseConnection open(String pathAndQuery, Map<String, String> headers) throws Exception {
-        SseConnection connection = SseConnection.open(container.uri(pathAndQuery), headers);
-        connections.add(connection);
-        return connection;
-    }
+        Http.Reply plain = Http.get(container.uri("stream"));
+        assertEquals(503, plain.status());
+        assertEquals("too many streams: try again later (ssehub.maxStreams)\n", plain.body());
+        long retryAfter = Long.parseLong(plain.header("Retry-After"));
+        assertTrue(retryAfter >= 5 && retryAfter <= 10, "Retry-After " + retryAfter);
+        assertEquals(2, hub().subscriberCount());
 
-    private Hub hub() {
-        return HubRuntime.of(container.servletContext()).hub();
-    }
-
-    private void awaitSubscribers(int count) throws InterruptedException {
-        awaitUntil(() -> hub().subscriberCount() == count, count + " subscribers (have " + hub().subscriberCount() + ")");
+        first.close();
+        awaitSubscribers(1);
+        awaitUntil(() -> runtime().admission().openStreams() == 1, "a free place");
+        SseConnection admitted = open("stream");
+        assertEquals(200, admitted.status());
+        awaitUntil(() -> admitted.events().retries().equals(List.of(3000L)), "the admitted stream's retry hint");
+        awaitSubscribers(2);
+        EventId id = hub().publish("clock", null, "welcome");
+        assertEquals(id.toString(), admitted.events().awaitEvent(TIMEOUT).id());
     }
 
     private static List<SseEvent> eventsFrom(int first, int last, List<EventId> ids) {
@@ -302,13 +299,4 @@ class StreamContractTest {
                 .count();
     }
 
-    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 }

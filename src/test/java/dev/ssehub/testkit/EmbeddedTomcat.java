@@ -47,6 +47,7 @@ final class EmbeddedTomcat implements ServletContainer {
         // The test classpath holds no web fragments; scanning it only costs start-up time.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
         params.forEach(context::addParameter);
+        ((org.apache.catalina.core.StandardContext) context).setUnloadDelay(100);
         tomcat.start();
         if (context.getState() != LifecycleState.STARTED) {
             tomcat.stop();

@@ -43,6 +43,10 @@ public final class Http {
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, contentType == null ? null : ContentType.parse(contentType)));
         }
+        return execute(request);
+    }
+
+    private static Reply execute(HttpUriRequestBase request) throws IOException {
         return CLIENT.execute(request, response -> new Reply(
                 response.getCode(),
                 Arrays.stream(response.getHeaders()).collect(Collectors.toMap(

@@ -11,29 +11,66 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** Records what a parser reports, for tests to await event by event and to check that nothing more came. */
+/**
+ * Records what a parser reports. Tests of a live stream await events one by one ({@link #awaitEvent}) and check that
+ * nothing more came; tests of the parser alone take everything reported, in order, with {@link #drain}.
+ */
 public final class RecordingListener implements SseParser.Listener {
+
+    /** A comment as reported, in {@link #drain}'s list. */
+    public record Comment(String text) {
+    }
+
+    /** A retry as reported, in {@link #drain}'s list. */
+    public record Retry(long millis) {
+    }
 
     private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
     private final List<Long> retries = new CopyOnWriteArrayList<>();
+    private final List<Object> reported = new CopyOnWriteArrayList<>();
+
+    /** Feeds the whole stream at once, then ends it, and returns everything reported. */
+    public static List<Object> parse(byte[] wire) {
+        RecordingListener recorder = new RecordingListener();
+        SseParser parser = new SseParser(recorder);
+        parser.feed(wire);
+        parser.finish();
+        return recorder.drain();
+    }
 
     @Override
     public void onEvent(SseEvent event) {
         events.add(event);
+        reported.add(event);
     }
 
     @Override
     public void onComment(String comment) {
         comments.add(comment);
+        reported.add(new Comment(comment));
     }
 
     @Override
     public void onRetry(long millis) {
         retries.add(millis);
+        reported.add(new Retry(millis));
+    }
+
+    /** Everything reported since the last drain, in order: events, {@link Comment}s and {@link Retry}s. */
+    public List<Object> drain() {
+        List<Object> all = List.copyOf(reported);
+        reported.clear();
+        return all;
+    }
+
+    /** Fails when anything was reported since the last {@link #drain}. */
+    public void assertNoMore() {
+        assertEquals(List.of(), drain(), "nothing further reported");
     }
 
     /** The next event, failing the test when none arrives in time. */

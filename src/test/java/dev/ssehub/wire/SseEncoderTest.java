@@ -1,5 +1,7 @@
 package dev.ssehub.wire;
 
+import dev.ssehub.testkit.RecordingListener;
+
 import static dev.ssehub.wire.SseEvent.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

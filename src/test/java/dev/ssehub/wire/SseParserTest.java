@@ -4,8 +4,9 @@ import static dev.ssehub.wire.SseEvent.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.ssehub.wire.RecordingListener.Comment;
-import dev.ssehub.wire.RecordingListener.Retry;
+import dev.ssehub.testkit.RecordingListener;
+import dev.ssehub.testkit.RecordingListener.Comment;
+import dev.ssehub.testkit.RecordingListener.Retry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -3,8 +3,9 @@ package dev.ssehub.wire;
 import static dev.ssehub.wire.SseEvent.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ssehub.wire.RecordingListener.Comment;
-import dev.ssehub.wire.RecordingListener.Retry;
+import dev.ssehub.testkit.RecordingListener;
+import dev.ssehub.testkit.RecordingListener.Comment;
+import dev.ssehub.testkit.RecordingListener.Retry;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,16 @@
+package dev.ssehub.server;
+
+/** A request refused with a 4xx status and a one-line reason; nothing was done on its behalf. */
+final class Rejection extends Exception {
+
+    private final int status;
+
+    Rejection(int status, String reason) {
+        super(reason, null, false, false);
+        this.status = status;
+    }
+
+    int status() {
+        return status;
+    }
+}

@@ -1,0 +1,373 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.Http;
+import dev.ssehub.testkit.Http.Reply;
+import dev.ssehub.testkit.ServletContainer;
+import dev.ssehub.testkit.SseConnection;
+import dev.ssehub.wire.SseEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** POST /publish and topics: the client-visible contract, against embedded Jetty 12 and embedded Tomcat 11. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"jetty", "tomcat"})
+class PublishContractTest extends ContainerTest {
+
+    private static final String TOKEN = "s3cret-token";
+    private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}");
+
+    @Test
+    void eachStreamGetsExactlyTheEventsOfItsTopics() throws Exception {
+        startPublishing(Map.of());
+        SseConnection a = open("stream?topic=a");
+        SseConnection b = open("stream?topic=b");
+        SseConnection ab = open("stream?topic=a&topic=b");
+        SseConnection clock = open("stream");
+        awaitSubscribers(4);
+
+        EventId a1 = publishJson("a", "chat", "to a");
+        EventId c1 = publishJson("c", null, "to c");
+        EventId b1 = publishJson("b", null, "to b");
+        EventId tick = hub().publish("clock", null, "2026-01-01 00:00:00");
+
+        assertEquals(List.of(event(a1, "chat", "to a")), a.events().awaitEvents(1, TIMEOUT));
+        assertEquals(List.of(event(b1, null, "to b")), b.events().awaitEvents(1, TIMEOUT));
+        assertEquals(List.of(event(a1, "chat", "to a"), event(b1, null, "to b")), ab.events().awaitEvents(2, TIMEOUT));
+        assertEquals(List.of(event(tick, null, "2026-01-01 00:00:00")), clock.events().awaitEvents(1, TIMEOUT));
+        for (SseConnection stream : List.of(a, b, ab, clock)) {
+            stream.events().assertNoMore(Duration.ofMillis(200));
+        }
+        assertTrue(c1.sequence() > a1.sequence());
+    }
+
+    @Test
+    void publishByFormAndByJsonAnswersTheIdOnceTheEventIsInTheLog() throws Exception {
+        startPublishing(Map.of());
+        SseConnection stream = open("stream?topic=news");
+        awaitSubscribers(1);
+
+        Reply form = post(FORM, "topic=news&event=headline&data=" + enc("line one\nline two, ünïcode ✓"));
+        Reply json = post(JSON, "{\"topic\":\"news\",\"data\":\"multi\\nline\\r\\nand \\u00e9\"}");
+
+        assertEquals(200, form.status(), form.body());
+        assertEquals(200, json.status(), json.body());
+        assertEquals("application/json;charset=utf-8", form.header("Content-Type").toLowerCase().replace(" ", ""));
+        EventId formId = idOf(form, "news");
+        EventId jsonId = idOf(json, "news");
+        assertEquals(formId.sequence() + 1, jsonId.sequence());
+        assertEquals(List.of(event(formId, "headline", "line one\nline two, ünïcode ✓"),
+                event(jsonId, null, "multi\nline\nand é")), stream.events().awaitEvents(2, TIMEOUT));
+
+        SseConnection late = open("stream?topic=news", Map.of("Last-Event-ID", formId.toString()));
+        assertEquals(event(jsonId, null, "multi\nline\nand é"), late.events().awaitEvent(TIMEOUT));
+    }
+
+    @Test
+    void withoutAConfiguredTokenPublishingIsOff() throws Exception {
+        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0"));
+
+        Reply reply = Http.send("POST", container.uri("publish"), AUTH, bytes("topic=a&data=x"), FORM);
+
+        assertEquals(403, reply.status());
+        assertEquals("publishing is off: set a token with ssehub.publishToken or SSEHUB_PUBLISH_TOKEN to turn it on\n",
+                reply.body());
+        assertNull(hub().lastId());
+    }
+
+    @Test
+    void missingOrWrongTokensAreRefusedWith401AndAChallenge() throws Exception {
+        startPublishing(Map.of());
+        Map<Map<String, String>, String> cases = Map.of(
+                Map.of(), "missing Authorization: Bearer <token>\n",
+                Map.of("Authorization", "Bearer wrong"), "wrong publish token\n",
+                Map.of("Authorization", "Bearer " + TOKEN + "x"), "wrong publish token\n",
+                Map.of("Authorization", "Basic " + TOKEN), "wrong publish token\n",
+                Map.of("Authorization", TOKEN), "wrong publish token\n",
+                Map.of("Authorization", "Bearer"), "wrong publish token\n");
+        for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+            Reply reply = Http.send("POST", container.uri("publish"), c.getKey(), bytes("topic=a&data=x"), FORM);
+            assertEquals(401, reply.status(), c.getKey().toString());
+            assertEquals(c.getValue(), reply.body());
+            assertTrue(reply.header("WWW-Authenticate").startsWith("Bearer realm=\"ssehub\""));
+        }
+        assertNull(hub().lastId());
+
+        Reply lowerCaseScheme = Http.send("POST", container.uri("publish"),
+                Map.of("Authorization", "bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
+        assertEquals(200, lowerCaseScheme.status(), "the scheme is case-insensitive (RFC 9110)");
+    }
+
+    @Test
+    void badInputIsRefusedWithAReasonAndPublishesNothing() throws Exception {
+        startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
+        SseConnection stream = open("stream?topic=a");
+        awaitSubscribers(1);
+        record Case(String contentType, byte[] body, int status, String reason) {
+        }
+        byte[] invalidUtf8Json = {'{', '"', 't', 'o', 'p', 'i', 'c', '"', ':', '"', 'a', '"', ',', '"', 'd', 'a', 't',
+            'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        List<Case> cases = List.of(
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\",\"event\":\"a\\nb\"}"), 400,
+                        "field 'event' must not contain CR, LF or NUL"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\",\"event\":\"a\\rb\"}"), 400,
+                        "field 'event' must not contain CR, LF or NUL"),
+                new Case(FORM, bytes("topic=a&data=x&event=a%00b"), 400, "field 'event' must not contain CR, LF or NUL"),
+                new Case(FORM, bytes("topic=a&data=x&event=error"), 400, "event type 'error' is reserved: EventSource "
+                        + "fires 'open' and 'error' itself, and ssehub sends 'missed'"),
+                new Case(FORM, bytes("topic=a&data=x&event=missed"), 400, "event type 'missed' is reserved: EventSource "
+                        + "fires 'open' and 'error' itself, and ssehub sends 'missed'"),
+                new Case(JSON, bytes("{\"data\":\"x\"}"), 400, "missing field 'topic'"),
+                new Case(FORM, bytes("topic=a"), 400, "missing field 'data'"),
+                new Case(FORM, bytes("topic=a%2Fb&data=x"), 400,
+                        "invalid topic name 'a/b': 1 to 64 characters of A-Z a-z 0-9 _ . -"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":5}"), 400, "field 'data' must be a string"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\",\"colour\":\"red\"}"), 400,
+                        "unknown field 'colour': expected topic, data and event"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\",\"data\":\"y\"}"), 400, null),
+                new Case(JSON, bytes("[\"a\"]"), 400,
+                        "the JSON body must be an object with 'topic', 'data' and optionally 'event'"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\"} {}"), 400,
+                        "unexpected content after the JSON object"),
+                new Case(JSON, bytes("{\"topic\":\"a\",\"data\":\"x\""), 400, null),
+                new Case(JSON, invalidUtf8Json, 400, "the body is not valid UTF-8"),
+                new Case(FORM, bytes("topic=a&data=%C3%28"), 400, "the form field is not valid UTF-8"),
+                new Case(FORM, bytes("topic=a&data=%G1"), 400, "invalid percent-encoding in the form body"),
+                new Case(FORM, bytes("topic=a&topic=b&data=x"), 400, "field 'topic' given more than once"),
+                new Case("text/plain", bytes("hello"), 415,
+                        "unsupported content type 'text/plain': send application/json or application/x-www-form-urlencoded"),
+                new Case(JSON + ";charset=ISO-8859-1", bytes("{\"topic\":\"a\",\"data\":\"x\"}"), 415,
+                        "the body must be UTF-8"),
+                new Case(null, bytes("topic=a&data=x"), 415,
+                        "unsupported content type '': send application/json or application/x-www-form-urlencoded"),
+                new Case(FORM, bytes("topic=a&data=" + "x".repeat(1020)), 413,
+                        "the body is larger than 1024 bytes (ssehub.maxEventBytes)"));
+        for (Case c : cases) {
+            Reply reply = Http.send("POST", container.uri("publish"), AUTH, c.body(), c.contentType());
+            String what = c.contentType() + " " + new String(c.body(), StandardCharsets.UTF_8);
+            assertEquals(c.status(), reply.status(), what + " -> " + reply.body());
+            if (c.reason() != null) {
+                assertEquals(c.reason() + "\n", reply.body(), what);
+            } else {
+                assertTrue(reply.body().startsWith("invalid JSON"), reply.body());
+            }
+            assertEquals(1, reply.body().lines().count(), "one line: " + reply.body());
+        }
+        assertNull(hub().lastId(), "nothing was published");
+        stream.events().assertNoMore(Duration.ofMillis(200));
+        assertEquals(1, hub().subscriberCount(), "the stream was not disturbed");
+
+        EventId ok = publishJson("a", null, "still fine");
+        assertEquals(event(ok, null, "still fine"), stream.events().awaitEvent(TIMEOUT));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedBeforeItEnds() throws Exception {
+        startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
+        try (Socket socket = new Socket(container.baseUri().getHost(), container.baseUri().getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String chunk = "topic=a&data=" + "x".repeat(4083);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + container.baseUri().getPath() + "publish HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: " + FORM + "\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The body never ends: an answer now proves the server stopped reading at the limit.
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", answer);
+        }
+        assertNull(hub().lastId());
+    }
+
+    @Test
+    void injectedFieldsInDataStayData() throws Exception {
+        startPublishing(Map.of());
+        SseConnection stream = open("stream?topic=a");
+        awaitSubscribers(1);
+
+        EventId id = publishJson("a", null, "hi\n\nevent: admin\ndata: pwned\nid: 999");
+
+        assertEquals(event(id, null, "hi\n\nevent: admin\ndata: pwned\nid: 999"), stream.events().awaitEvent(TIMEOUT));
+        stream.events().assertNoMore(Duration.ofMillis(200));
+    }
+
+    @Test
+    void otherMethodsGet405() throws Exception {
+        startPublishing(Map.of());
+        Reply reply = Http.get(container.uri("publish"));
+        assertEquals(405, reply.status());
+        assertEquals("POST, OPTIONS", reply.header("Allow"));
+        assertEquals("use POST to publish\n", reply.body());
+    }
+
+    @Test
+    void replayAcrossTopicsFollowsTheOneIdSequence() throws Exception {
+        startPublishing(Map.of());
+        List<EventId> ids = new ArrayList<>();
+        String[] topics = {"a", "b", "c", "a", "c", "b", "a"};
+        for (int i = 0; i < topics.length; i++) {
+            ids.add(publishJson(topics[i], null, topics[i] + i));
+        }
+
+        SseConnection stream = open("stream?topic=b&topic=a", Map.of("Last-Event-ID", ids.get(1).toString()));
+
+        assertEquals(List.of(event(ids.get(3), null, "a3"), event(ids.get(5), null, "b5"), event(ids.get(6), null, "a6")),
+                stream.events().awaitEvents(3, TIMEOUT));
+        stream.events().assertNoMore(Duration.ofMillis(200));
+    }
+
+    @Test
+    void corsGrantsOnlyTheConfiguredOrigins() throws Exception {
+        startPublishing(Map.of("ssehub.allowedOrigins", "https://app.example, https://other.example"));
+        String allowed = "https://app.example";
+
+        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", allowed))) {
+            assertEquals(allowed, stream.header("Access-Control-Allow-Origin"));
+            assertEquals("true", stream.header("Access-Control-Allow-Credentials"));
+        }
+        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", "https://evil.example"))) {
+            assertEquals(200, stream.status());
+            assertNull(stream.header("Access-Control-Allow-Origin"));
+        }
+
+        Reply preflight = Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", allowed,
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"),
+                null, null);
+        assertEquals(204, preflight.status());
+        assertEquals(allowed, preflight.header("Access-Control-Allow-Origin"));
+        assertEquals("POST", preflight.header("Access-Control-Allow-Methods"));
+        assertEquals("Authorization, Content-Type", preflight.header("Access-Control-Allow-Headers"));
+
+        Reply refused = Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST"), null, null);
+        assertEquals(403, refused.status());
+        assertEquals("origin not allowed: add it to ssehub.allowedOrigins\n", refused.body());
+
+        Reply post = Http.send("POST", container.uri("publish"), Map.of("Origin", allowed, "Authorization",
+                "Bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
+        assertEquals(200, post.status());
+        assertEquals(allowed, post.header("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void eightPublishersAndTwoHundredSubscribersLoseNothingAndKeepTheOrder() throws Exception {
+        startPublishing(Map.of());
+        String[] topics = {"t0", "t1", "t2", "t3"};
+        List<SseConnection> subscribers = new ArrayList<>();
+        List<List<String>> subscribedTopics = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            List<String> mine = i % 2 == 0 ? List.of(topics[i % 4]) : List.of(topics[i % 4], topics[(i + 1) % 4]);
+            subscribedTopics.add(mine);
+            subscribers.add(open("stream?topic=" + String.join("&topic=", mine)));
+        }
+        awaitSubscribers(200);
+
+        ExecutorService publishers = Executors.newFixedThreadPool(8);
+        List<Future<List<SseEvent>>> results = new ArrayList<>();
+        for (int p = 0; p < 8; p++) {
+            int publisher = p;
+            results.add(publishers.submit(() -> {
+                List<SseEvent> sent = new ArrayList<>();
+                for (int n = 0; n < 40; n++) {
+                    String topic = topics[(publisher + n) % 4];
+                    String data = "p" + publisher + " n" + n;
+                    sent.add(new SseEvent(publishJson(topic, topic, data).toString(), topic, data, null, null));
+                }
+                return sent;
+            }));
+        }
+        List<SseEvent> published = new ArrayList<>();
+        for (Future<List<SseEvent>> result : results) {
+            published.addAll(result.get());
+        }
+        publishers.shutdown();
+        published.sort((x, y) -> Long.compare(EventId.parse(x.id()).sequence(), EventId.parse(y.id()).sequence()));
+
+        for (int i = 0; i < subscribers.size(); i++) {
+            List<String> mine = subscribedTopics.get(i);
+            List<SseEvent> expected = published.stream().filter(e -> mine.contains(e.type())).toList();
+            assertEquals(expected, subscribers.get(i).events().awaitEvents(expected.size(), TIMEOUT), "subscriber " + i);
+        }
+        for (SseConnection subscriber : subscribers) {
+            subscriber.events().assertNoneYet();
+        }
+    }
+
+    /** Starts with the ticker off and the test token configured, plus {@code extra}. */
+    private void startPublishing(Map<String, String> extra) throws Exception {
+        Map<String, String> params = new HashMap<>(Map.of("ssehub.tickInterval", "0", "ssehub.publishToken", TOKEN));
+        params.putAll(extra);
+        start(params);
+    }
+
+    private EventId publishJson(String topic, String type, String data) throws Exception {
+        String body = "{\"topic\":\"" + topic + "\",\"data\":" + jsonString(data)
+                + (type == null ? "" : ",\"event\":\"" + type + "\"") + "}";
+        Reply reply = post(JSON, body);
+        assertEquals(200, reply.status(), reply.body());
+        return idOf(reply, topic);
+    }
+
+    private Reply post(String contentType, String body) throws Exception {
+        return Http.send("POST", container.uri("publish"), AUTH, bytes(body), contentType);
+    }
+
+    private static EventId idOf(Reply reply, String topic) {
+        Matcher matcher = ID_REPLY.matcher(reply.body());
+        assertTrue(matcher.matches(), reply.body());
+        assertEquals(topic, matcher.group(2));
+        return EventId.parse(matcher.group(1));
+    }
+
+    private static SseEvent event(EventId id, String type, String data) {
+        return new SseEvent(id.toString(), type, data, null, null);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ssehub.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SettingsTest {
+
+    @Test
+    void environmentNamesAreUpperSnakeCase() {
+        assertEquals("SSEHUB_MAX_QUEUE_BYTES", Settings.environmentName("maxQueueBytes"));
+        assertEquals("SSEHUB_PUBLISH_TOKEN", Settings.environmentName("publishToken"));
+        assertEquals("SSEHUB_RETRY", Settings.environmentName("retry"));
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        Settings settings = Settings.load(key -> null);
+        assertEquals(1000, settings.tickIntervalMillis());
+        assertEquals(15_000, settings.heartbeatIntervalMillis());
+        assertEquals(3000, settings.retryMillis());
+        assertEquals(256 * 1024, settings.maxQueueBytes());
+        assertEquals(1000, settings.replaySize());
+        assertEquals(64 * 1024, settings.maxEventBytes());
+        assertNull(settings.publishToken());
+        assertFalse(settings.publishingEnabled());
+        assertEquals(List.of(), settings.allowedOrigins());
+    }
+
+    @Test
+    void valuesAreReadAndListsSplitOnCommas() {
+        Map<String, String> values = Map.of("tickInterval", "0", "allowedOrigins", " https://a.example ,, https://b.example",
+                "publishToken", "t");
+        Settings settings = Settings.load(values::get);
+        assertEquals(0, settings.tickIntervalMillis());
+        assertEquals(List.of("https://a.example", "https://b.example"), settings.allowedOrigins());
+        assertEquals("t", settings.publishToken());
+    }
+
+    @Test
+    void aValueThatDoesNotParseNamesItsKey() {
+        IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(Map.of("retry", "soon")::get));
+        assertEquals("ssehub.retry must be a whole number, not 'soon'", notANumber.getMessage());
+        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(Map.of("heartbeatInterval", "0")::get));
+        assertEquals("ssehub.heartbeatInterval must be between 1 and 2147483647, not 0", tooSmall.getMessage());
+    }
+}
