@@ -6,7 +6,6 @@ import dev.ssehub.testkit.ContainerDistribution.Release;
 import dev.ssehub.testkit.Http;
 import dev.ssehub.testkit.PublishClient;
 import dev.ssehub.testkit.SseConnection;
-import dev.ssehub.testkit.WebappFeatures;
 import dev.ssehub.wire.SseEvent;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -85,13 +84,16 @@ class DistributionIT {
     @Order(1)
     @ParameterizedTest(name = "at \"{0}/\"")
     @ValueSource(strings = {"", "/ssehub"})
-    void thePageLoads(String contextPath) throws Exception {
-        WebappFeatures.assumePage();
-        Http.Reply page = Http.get(container.baseUri(contextPath));
+    void thePageAndItsScriptAndStyleLoad(String contextPath) throws Exception {
+        URI root = container.baseUri(contextPath);
+        Http.Reply page = Http.get(root);
 
         assertEquals(200, page.status());
         assertTrue(page.header("Content-Type").startsWith("text/html"), page.header("Content-Type"));
         assertTrue(page.body().contains("id=\"clock\""), "the ssehub page, not a directory listing");
+        // The page refers to them relatively, so they must resolve under any context path.
+        assertContentType("text/javascript", Http.get(root.resolve("js/app.js")));
+        assertContentType("text/css", Http.get(root.resolve("css/app.css")));
     }
 
     @Order(2)
@@ -122,7 +124,6 @@ class DistributionIT {
     @ParameterizedTest(name = "at \"{0}/\"")
     @ValueSource(strings = {"", "/ssehub"})
     void aPublishedEventReachesTheSubscribersOfItsTopic(String contextPath) throws Exception {
-        WebappFeatures.assumePublish();
         URI root = container.baseUri(contextPath);
         try (SseConnection news = SseConnection.open(root.resolve("stream?topic=it-news"))) {
             assertEquals(200, news.status());
@@ -160,5 +161,11 @@ class DistributionIT {
                         || line.contains("at dev.ssehub."))
                 .toList();
         assertEquals(List.of(), findings, "leak warnings or problems about ssehub in the logs in " + container.directory());
+    }
+
+    private static void assertContentType(String expected, Http.Reply reply) {
+        assertEquals(200, reply.status());
+        String type = reply.header("Content-Type");
+        assertTrue(type != null && type.startsWith(expected), "expected " + expected + ", got " + type);
     }
 }

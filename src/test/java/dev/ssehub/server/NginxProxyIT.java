@@ -1,15 +1,12 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.EventId;
-import dev.ssehub.hub.Hub;
 import dev.ssehub.testkit.ExternalProcess;
 import dev.ssehub.testkit.Nginx;
-import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.ssehub.server.StreamContractTest.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,39 +35,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"jetty", "tomcat"})
-class NginxProxyIT {
+class NginxProxyIT extends ContainerTest {
 
     private static final Duration REQUIRED_LATENCY = Duration.ofMillis(100);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern NGINX_BLOCK = Pattern.compile("```nginx\\n(.*?)```", Pattern.DOTALL);
     private static final String DOC_UPSTREAM = "server 127.0.0.1:8080;";
     private static final String DOC_LISTEN = "listen 80;";
 
-    @Parameter
-    String containerKind;
-
-    private ServletContainer container;
     private Nginx nginx;
-    private final List<SseConnection> connections = new ArrayList<>();
+    private final List<SseConnection> proxiedConnections = new ArrayList<>();
 
     @AfterEach
-    void stop() throws Exception {
-        connections.forEach(SseConnection::close);
+    void stopNginx() {
+        proxiedConnections.forEach(SseConnection::close);
         if (nginx != null) {
             nginx.close();
-        }
-        if (container != null) {
-            container.close();
         }
     }
 
     @Test
     void eachEventArrivesThroughNginxWithin100MillisecondsOfBeingPublished() throws Exception {
         URI proxied = startBehindNginx();
-        SseConnection stream = open(proxied.resolve("stream?topic=latency"));
+        SseConnection stream = openProxied(proxied.resolve("stream?topic=latency"));
         assertEquals(200, stream.status());
         assertTrue(stream.header("Content-Type").startsWith("text/event-stream"), stream.header("Content-Type"));
-        awaitUntil(() -> hub().subscriberCount() == 1, "the subscriber behind nginx");
+        awaitSubscribers(1);
 
         long slowestNanos = 0;
         for (int i = 1; i <= 20; i++) {
@@ -96,7 +84,8 @@ class NginxProxyIT {
             ids.add(hub().publish("replay", null, "event " + i));
         }
 
-        SseConnection stream = open(proxied.resolve("stream?topic=replay"), Map.of("Last-Event-ID", ids.get(1).toString()));
+        SseConnection stream =
+                openProxied(proxied.resolve("stream?topic=replay"), Map.of("Last-Event-ID", ids.get(1).toString()));
 
         List<SseEvent> replayed = stream.events().awaitEvents(3, TIMEOUT);
         assertEquals(ids.subList(2, 5).stream().map(EventId::toString).toList(),
@@ -109,10 +98,9 @@ class NginxProxyIT {
         // to 1 GiB, hiding the stall from the hub; with X-Accel-Buffering: no nginx only relays, and the hub's
         // queue limit acts as it does without a proxy. (With proxy_ignore_headers X-Accel-Buffering added, this
         // test failed: the reader's events were held back over 10 s on Jetty, a temp file was written on Tomcat.)
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0",
-                "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
         URI proxied = startNginx();
-        SseConnection reader = open(proxied.resolve("stream?topic=stall"));
+        SseConnection reader = openProxied(proxied.resolve("stream?topic=stall"));
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096); // before connecting, so the TCP window stays small
             stalled.connect(new InetSocketAddress(proxied.getHost(), proxied.getPort()));
@@ -120,7 +108,7 @@ class NginxProxyIT {
             request.write(("GET /stream?topic=stall HTTP/1.1\r\nHost: localhost\r\n"
                     + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             request.flush();
-            awaitUntil(() -> hub().subscriberCount() == 2, "both subscribers behind nginx");
+            awaitSubscribers(2);
 
             // Each event reaches the reader before the next is published, so only the stalled one falls behind.
             // 4,096 x 16 KiB is far more than the socket buffers on the way hold, far less than nginx would buffer.
@@ -139,7 +127,7 @@ class NginxProxyIT {
 
     // The container on a free port, and nginx in front of it with the server block from docs/deploy.md.
     private URI startBehindNginx() throws Exception {
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0"));
+        start(Map.of("ssehub.tickInterval", "0"));
         return startNginx();
     }
 
@@ -165,17 +153,13 @@ class NginxProxyIT {
         return text;
     }
 
-    private SseConnection open(URI uri) throws Exception {
-        return open(uri, Map.of());
+    private SseConnection openProxied(URI uri) throws Exception {
+        return openProxied(uri, Map.of());
     }
 
-    private SseConnection open(URI uri, Map<String, String> headers) throws Exception {
+    private SseConnection openProxied(URI uri, Map<String, String> headers) throws Exception {
         SseConnection connection = SseConnection.open(uri, headers);
-        connections.add(connection);
+        proxiedConnections.add(connection);
         return connection;
-    }
-
-    private Hub hub() {
-        return HubRuntime.of(container.servletContext()).hub();
     }
 }

@@ -1,0 +1,197 @@
+package dev.ssehub.server;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.Chromium;
+import dev.ssehub.testkit.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The page in a real browser, headless Chromium, against embedded Jetty: the clock ticks, a server restart shows as
+ * "reconnecting" and heals without a missing id (the browser's EventSource sends Last-Event-ID, the hub replays),
+ * and a message sent from one page's publish panel shows up on another page. Screenshots go to target/screenshots.
+ */
+class BrowserIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final String TOKEN = "browser-it-token";
+    // The ids of the plain messages (ticks) in the log, oldest first (the log shows the newest first).
+    private static final String MESSAGE_IDS = "return Array.from(document.querySelectorAll("
+            + "'#log li[data-type=\"message\"]')).map(li => li.dataset.id).reverse();";
+    // What the page shows, read in one go so that no tick lands between two of the reads.
+    private static final String SNAPSHOT = "const ticks = document.querySelectorAll('#log li[data-type=\"message\"]');"
+            + "return [ticks.length, ticks.length ? ticks[0].querySelector('.data').textContent : '',"
+            + " ticks.length ? ticks[0].dataset.id : '',"
+            + " document.querySelector('#clock .clock-date').textContent + ' '"
+            + " + document.querySelector('#clock .clock-time').textContent,"
+            + " document.getElementById('last-id').textContent];";
+
+    private static Chromium chromium;
+    private ServletContainer container;
+
+    @BeforeAll
+    static void startBrowser() {
+        chromium = Chromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @AfterEach
+    void stopContainer() throws Exception {
+        WebDriver driver = chromium.driver();
+        String first = driver.getWindowHandles().iterator().next();
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(first)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(first).get("about:blank"); // closes the page's stream before the server goes
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    @Test
+    void thePageShowsTheServerClockTicking() throws Exception {
+        container = ServletContainer.start("jetty", Map.of());
+        WebDriver page = chromium.driver();
+        page.get(container.baseUri().toString());
+
+        awaitState(page, "open");
+        List<String> ids = await(page, "two ticks in the log", p -> {
+            List<String> shown = messageIds(p);
+            return shown.size() >= 2 ? shown : null;
+        });
+        assertContiguous(ids);
+        @SuppressWarnings("unchecked")
+        List<Object> shown = (List<Object>) ((JavascriptExecutor) page).executeScript(SNAPSHOT);
+        String newestTick = (String) shown.get(1);
+        assertTrue(newestTick.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"), newestTick);
+        assertEquals(newestTick, shown.get(3), "the clock shows the newest tick");
+        assertEquals(shown.get(2), shown.get(4), "the last event id shown is the newest tick's");
+        chromium.screenshot("page");
+    }
+
+    @Test
+    void afterAServerRestartThePageShowsReconnectingThenResumesWithNoMissingId() throws Exception {
+        container = ServletContainer.start("jetty", Map.of());
+        WebDriver page = chromium.driver();
+        page.get(container.baseUri().toString());
+        awaitState(page, "open");
+        List<String> before = await(page, "a tick in the log", p -> {
+            List<String> shown = messageIds(p);
+            return shown.isEmpty() ? null : shown;
+        });
+
+        container.stopConnector();
+        awaitState(page, "reconnecting");
+        chromium.screenshot("reconnecting");
+        // The hub keeps ticking while nobody can connect: at least two ticks the page has to get from the replay.
+        long lastShown = EventId.parse(before.get(before.size() - 1)).sequence();
+        ContainerTest.awaitUntil(() -> hub().lastId().sequence() >= lastShown + 2, "two ticks while down");
+        EventId lastBeforeRestart = hub().lastId();
+        container.startConnector();
+
+        awaitState(page, "open");
+        String liveAfterRestart = new EventId(lastBeforeRestart.epoch(), lastBeforeRestart.sequence() + 1).toString();
+        List<String> after = await(page, "the first tick after the restart (" + liveAfterRestart + ")", p -> {
+            List<String> shown = messageIds(p);
+            return shown.contains(liveAfterRestart) ? shown : null;
+        });
+        assertContiguous(after);
+        assertTrue(after.containsAll(before), "the log kept what it had: " + after);
+        assertEquals(0, page.findElements(By.cssSelector("#log li[data-type=\"missed\"]")).size(), "missed notice");
+        assertEquals("1", text(page, "#reconnects"));
+        chromium.screenshot("reconnected");
+    }
+
+    @Test
+    void aMessageSentFromThePublishPanelOfOnePageAppearsOnAnother() throws Exception {
+        container = ServletContainer.start("jetty", Map.of("ssehub.publishToken", TOKEN));
+        WebDriver driver = chromium.driver();
+        String sender = driver.getWindowHandle();
+        driver.get(container.baseUri().toString());
+        awaitState(driver, "open");
+
+        String receiver = driver.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        driver.get(container.baseUri().toString());
+        awaitState(driver, "open");
+        // The click closes the page's stream and opens one for clock and chat: "connecting", then "open" once the
+        // server answered, which it does after subscribing the stream.
+        driver.findElement(By.cssSelector("#topics input[value=\"chat\"]")).click();
+        assertEquals("stream?topic=clock&topic=chat", text(driver, "#stream-url"));
+        awaitState(driver, "open");
+
+        driver.switchTo().window(sender);
+        driver.findElement(By.id("token")).sendKeys(TOKEN);
+        driver.findElement(By.id("topic")).clear();
+        driver.findElement(By.id("topic")).sendKeys("chat");
+        driver.findElement(By.id("event-type")).sendKeys("chat");
+        driver.findElement(By.id("message")).sendKeys("hello from the other page");
+        driver.findElement(By.id("send")).click();
+        String result = await(driver, "the publish result",
+                p -> text(p, "#publish-result").startsWith("Sent to chat as id ") ? text(p, "#publish-result") : null);
+        String id = result.substring("Sent to chat as id ".length());
+
+        driver.switchTo().window(receiver);
+        String selector = "#log li[data-id=\"" + id + "\"]";
+        await(driver, "event " + id + " on the other page", p -> p.findElements(By.cssSelector(selector)).isEmpty() ? null : id);
+        assertEquals("chat", driver.findElement(By.cssSelector(selector)).getAttribute("data-type"));
+        assertEquals("hello from the other page", text(driver, selector + " .data"));
+        chromium.screenshot("published");
+    }
+
+    private Hub hub() {
+        return HubRuntime.of(container.servletContext()).hub();
+    }
+
+    private static void awaitState(WebDriver page, String state) {
+        await(page, "the page to show the connection " + state,
+                p -> state.equals(p.findElement(By.id("state")).getAttribute("data-state")) ? state : null);
+    }
+
+    private static <T> T await(WebDriver page, String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(page, TIMEOUT, Duration.ofMillis(50))
+                .withMessage("waiting for " + what)
+                .until(condition);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> messageIds(WebDriver page) {
+        return (List<String>) ((JavascriptExecutor) page).executeScript(MESSAGE_IDS);
+    }
+
+    private static String text(WebDriver page, String selector) {
+        return page.findElement(By.cssSelector(selector)).getText();
+    }
+
+    // Ids of one hub: same epoch, sequences one apart, oldest first.
+    private static void assertContiguous(List<String> ids) {
+        EventId first = EventId.parse(ids.get(0));
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(new EventId(first.epoch(), first.sequence() + i).toString(), ids.get(i),
+                    "gap or duplicate in the page's log: " + ids);
+        }
+    }
+}
