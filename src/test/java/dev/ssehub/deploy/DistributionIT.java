@@ -50,7 +50,8 @@ class DistributionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
     // What Tomcat says when a webapp leaves a thread or a ThreadLocal behind at undeploy.
-    private static final Pattern LEAK = Pattern.compile("(?i)appears to have started a thread|memory leak|failed to stop");
+    private static final Pattern LEAK =
+            Pattern.compile("(?i)appears to have started a thread|memory leak|failed to stop");
     private static final Pattern PROBLEM = Pattern.compile("\\b(WARN|WARNING|SEVERE|ERROR)\\b");
 
     @Parameter
@@ -160,7 +161,8 @@ class DistributionIT {
                         || (PROBLEM.matcher(line).find() && line.toLowerCase().contains("ssehub"))
                         || line.contains("at dev.ssehub."))
                 .toList();
-        assertEquals(List.of(), findings, "leak warnings or problems about ssehub in the logs in " + container.directory());
+        assertEquals(List.of(), findings,
+                "leak warnings or problems about ssehub in the logs in " + container.directory());
     }
 
     private static void assertContentType(String expected, Http.Reply reply) {

@@ -43,11 +43,13 @@ class BrowserIT {
             + " document.getElementById('last-id').textContent];";
 
     private static Chromium chromium;
+    private static String firstWindow;
     private ServletContainer container;
 
     @BeforeAll
     static void startBrowser() {
         chromium = Chromium.start();
+        firstWindow = chromium.driver().getWindowHandle();
     }
 
     @AfterAll
@@ -60,13 +62,12 @@ class BrowserIT {
     @AfterEach
     void stopContainer() throws Exception {
         WebDriver driver = chromium.driver();
-        String first = driver.getWindowHandles().iterator().next();
         for (String handle : driver.getWindowHandles()) {
-            if (!handle.equals(first)) {
+            if (!handle.equals(firstWindow)) {
                 driver.switchTo().window(handle).close();
             }
         }
-        driver.switchTo().window(first).get("about:blank"); // closes the page's stream before the server goes
+        driver.switchTo().window(firstWindow).get("about:blank"); // ends the page's stream before the server goes
         if (container != null) {
             container.close();
         }
@@ -156,7 +157,8 @@ class BrowserIT {
 
         driver.switchTo().window(receiver);
         String selector = "#log li[data-id=\"" + id + "\"]";
-        await(driver, "event " + id + " on the other page", p -> p.findElements(By.cssSelector(selector)).isEmpty() ? null : id);
+        await(driver, "event " + id + " on the other page",
+                p -> p.findElements(By.cssSelector(selector)).isEmpty() ? null : id);
         assertEquals("chat", driver.findElement(By.cssSelector(selector)).getAttribute("data-type"));
         assertEquals("hello from the other page", text(driver, selector + " .data"));
         chromium.screenshot("published");

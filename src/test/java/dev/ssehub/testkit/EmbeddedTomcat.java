@@ -33,6 +33,9 @@ final class EmbeddedTomcat implements ServletContainer {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        // Unbind on stop, so that stopConnector refuses connections as a stopped server does instead of leaving
+        // them waiting in the accept queue of a socket that is still bound.
+        connector.setProperty("bindOnInit", "false");
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the test classpath.
@@ -81,6 +84,7 @@ final class EmbeddedTomcat implements ServletContainer {
 
     @Override
     public void startConnector() throws Exception {
+        tomcat.getConnector().setPort(port); // the port it had, not a new one for port 0
         tomcat.getConnector().start();
     }
 
