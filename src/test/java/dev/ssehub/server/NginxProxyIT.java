@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stream behind Debian's nginx configured as docs/deploy.md says, default proxy buffering included: our
- * {@code X-Accel-Buffering: no} is what makes it stream, and events arrive within 100 ms of being published.
- * nginx is started by the test on a free port, with its files under target/nginx/.
+ * The stream behind Debian's nginx configured as docs/deploy.md says, default proxy buffering included, which our
+ * {@code X-Accel-Buffering: no} turns off for the stream alone: events arrive within 100 ms of being published, and
+ * a reader that stops reading is still dropped by the hub instead of being absorbed by nginx's buffers. nginx is
+ * started by the test on a free port, with its files under target/nginx/.
  */
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"jetty", "tomcat"})
