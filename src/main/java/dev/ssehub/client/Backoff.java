@@ -55,7 +55,11 @@ record Backoff(long reconnectMillis, long maxMillis, int failures) {
         }
         long ceiling = ceilingMillis();
         long low = Math.max(reconnectMillis, ceiling / 2);
-        return low >= ceiling ? low : low + (long) (random.nextDouble() * (ceiling - low + 1));
+        if (low >= ceiling) {
+            return low;
+        }
+        // In doubles so that huge values cannot overflow; clamped because rounding may land one past the ceiling.
+        return Math.min(ceiling, low + (long) (random.nextDouble() * ((double) (ceiling - low) + 1)));
     }
 
     // max(reconnect, floor) * 2^failures, capped; the cap never goes below the reconnection time.

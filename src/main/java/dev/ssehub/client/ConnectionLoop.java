@@ -82,8 +82,11 @@ final class ConnectionLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            http.close(CloseMode.IMMEDIATE);
-            listener.onClosed();
+            try {
+                http.close(CloseMode.IMMEDIATE);
+            } finally {
+                listener.onClosed(); // exactly once, whatever happened before
+            }
         }
     }
 
@@ -133,6 +136,7 @@ final class ConnectionLoop implements Runnable {
         headers.forEach(request::setHeader);
         request.setHeader("Accept", StreamAnswer.EVENT_STREAM);
         request.setHeader("Cache-Control", "no-cache");
+        request.removeHeaders("Last-Event-ID"); // only the stream's own position is ever claimed
         String id = lastEventId;
         if (id != null) {
             request.setHeader("Last-Event-ID", id);

@@ -59,6 +59,9 @@ final class EventPrinter implements EventSourceListener {
 
     @Override
     public void onError(Throwable error, boolean willRetry) {
+        if (exit.isDone()) {
+            return; // decided already; the client is being closed
+        }
         if (error instanceof HttpStatusException status) {
             finish(ExitStatus.HTTP_ERROR, uri + " answered " + status.getMessage());
         } else if (error instanceof ContentTypeException type) {
@@ -66,7 +69,9 @@ final class EventPrinter implements EventSourceListener {
         } else if (!opened && error instanceof IOException) {
             finish(ExitStatus.CANNOT_CONNECT, "cannot connect to " + uri + ": " + reason(error));
         } else if (willRetry) {
-            err.println(PREFIX + reason(error) + "; reconnecting");
+            String reason = reason(error);
+            boolean plain = error instanceof EOFException || reason.equals("connection refused");
+            err.println(PREFIX + (plain ? reason : "connection lost (" + reason + ")") + "; reconnecting");
         } else {
             finish(ExitStatus.FAILURE, reason(error));
         }

@@ -71,8 +71,9 @@ public final class EventSourceClient implements AutoCloseable {
 
     /**
      * Stops the client: aborts the connection or the wait in progress, and returns once the reading thread has
-     * called {@code onClosed} and ended. No other callback comes after this returns. Called from a listener callback,
-     * it returns at once and the thread ends when the callback returns.
+     * called {@code onClosed} and ended (or after 5 s, when a listener callback in progress does not return). No
+     * callback but {@code onClosed} starts after this is called. Called from a listener callback, it returns at once
+     * and the thread ends when the callback returns.
      */
     @Override
     public void close() {
@@ -96,7 +97,8 @@ public final class EventSourceClient implements AutoCloseable {
         private Duration maxReconnectTime = Duration.ofMillis(Backoff.DEFAULT_MAX_MILLIS);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofMinutes(5);
-        private RandomGenerator jitter = ThreadLocalRandom.current();
+        // Each call asks the calling thread's own generator, as ThreadLocalRandom must be used.
+        private RandomGenerator jitter = () -> ThreadLocalRandom.current().nextLong();
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -123,7 +125,10 @@ public final class EventSourceClient implements AutoCloseable {
             return this;
         }
 
-        /** A request header sent on every connection, such as {@code Authorization}. */
+        /**
+         * A request header sent on every connection, such as {@code Authorization}. {@code Accept},
+         * {@code Cache-Control} and {@code Last-Event-ID} are the client's own and replace a header of that name.
+         */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
