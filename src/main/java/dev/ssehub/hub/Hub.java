@@ -3,6 +3,8 @@ package dev.ssehub.hub;
 import dev.ssehub.wire.SseEncoder;
 import dev.ssehub.wire.SseEvent;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -217,7 +219,8 @@ public final class Hub {
 
     private byte[] missed(String lastEventId, String reason) {
         EventId head = lastId();
-        String data = "{\"lastEventId\":" + JsonText.quote(lastEventId) + ",\"reason\":\"" + reason + "\"}";
+        String quoted = new String(JsonStringEncoder.getInstance().quoteAsString(lastEventId));
+        String data = "{\"lastEventId\":\"" + quoted + "\",\"reason\":\"" + reason + "\"}";
         return SseEncoder.encode(new SseEvent(head == null ? null : head.toString(), MISSED_EVENT, data, null, null));
     }
 

@@ -11,7 +11,6 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,12 +22,15 @@ import java.util.logging.Logger;
  * the container calling {@link #onWritePossible} after {@code isReady()} returned false. The writer loops while the
  * output is ready; when it is not, it stays the writer and returns, and the container's next
  * {@code onWritePossible} carries on. Nothing here ever blocks on the client.
+ *
+ * <p>Writing and closing exclude each other on this object's monitor. Once the container has reported an error or
+ * completion it may recycle the response for another request (Tomcat does), so a writer lane still inside
+ * {@code drain()} must finish before the callback returns, and nothing may touch the response afterwards. Only
+ * non-blocking calls happen under the monitor, and never a call that completes the request.
  */
 final class StreamSubscriber implements EventSink, WriteListener, AsyncListener, Runnable {
 
     private static final Logger LOG = Logger.getLogger(StreamSubscriber.class.getName());
-    private static final AtomicIntegerFieldUpdater<StreamSubscriber> CLOSED =
-            AtomicIntegerFieldUpdater.newUpdater(StreamSubscriber.class, "closed");
 
     private final AsyncContext async;
     private final ServletOutputStream out;
@@ -36,8 +38,8 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private final Executor writer;
     private final Consumer<StreamSubscriber> onClose;
 
-    // 0 open, 1 closed; a field rather than an AtomicBoolean, one object less per stream.
-    private volatile int closed;
+    // Written under this object's monitor; read without it only to skip work early.
+    private volatile boolean closed;
     // Set once by finish(); the writer completes the response when the queue runs dry.
     private volatile boolean finishing;
     // Only touched by the current writer.
@@ -55,7 +57,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     @Override
     public boolean offer(byte[] frame) {
-        if (closed != 0 || finishing) {
+        if (closed || finishing) {
             return false;
         }
         FrameQueue.Offer result = queue.offer(frame);
@@ -67,7 +69,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     @Override
     public void finish(byte[] farewell) {
-        if (closed != 0 || finishing) {
+        if (closed || finishing) {
             return;
         }
         finishing = true;
@@ -125,10 +127,21 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     }
 
     private void drain() {
+        synchronized (this) {
+            if (writeWhileReady()) {
+                return;
+            }
+            closed = true;
+        }
+        afterClose();
+    }
+
+    // Under the monitor. False when the stream must close: it is finished, or a write failed (the client is gone).
+    private boolean writeWhileReady() {
         try {
-            while (closed == 0) {
+            while (!closed) {
                 if (!out.isReady()) {
-                    return; // the container calls onWritePossible when the client has taken the bytes
+                    return true; // the container calls onWritePossible when the client has taken the bytes
                 }
                 byte[] frame = queue.poll();
                 if (frame != null) {
@@ -138,20 +151,29 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                     unflushed = false;
                     out.flush();
                 } else if (finishing) {
-                    close();
+                    return false;
                 } else if (queue.releaseWriterIfEmpty()) {
-                    return;
+                    return true;
                 }
             }
+            return true;
         } catch (IOException | RuntimeException e) {
-            close();
+            return false;
         }
     }
 
     private void close() {
-        if (!CLOSED.compareAndSet(this, 0, 1)) {
-            return;
+        synchronized (this) { // waits for a drain in progress; afterwards no thread touches the response
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
+        afterClose();
+    }
+
+    // Once, after `closed` was set; outside the monitor, since completing calls into the container.
+    private void afterClose() {
         queue.clear();
         try {
             onClose.accept(this);

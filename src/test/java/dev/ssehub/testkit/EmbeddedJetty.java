@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,7 +89,21 @@ final class EmbeddedJetty implements ServletContainer {
     @Override
     public void startConnector() throws Exception {
         connector.setPort(port);
-        connector.start();
+        // While nothing listened, the port was free for the kernel to hand out as the local port of an outgoing
+        // socket (a reconnecting client's, even a self-connect to it); such a socket soon closes, so try again.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                connector.start();
+                return;
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                connector.stop();
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Override

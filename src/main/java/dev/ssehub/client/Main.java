@@ -1,0 +1,50 @@
+package dev.ssehub.client;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** {@code java -jar ssehub-client.jar [options] URL}: prints a stream's events; see {@link CommandLine#USAGE}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // UTF-8 whatever the locale, so that event data prints the same everywhere.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with its output on the given streams; returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args);
+        } catch (CommandLine.UsageException e) {
+            err.println(EventPrinter.PREFIX + e.getMessage() + " (see --help)");
+            return ExitStatus.USAGE.code;
+        }
+        if (commandLine.help()) {
+            out.print(CommandLine.USAGE);
+            out.flush();
+            return ExitStatus.OK.code;
+        }
+        EventPrinter printer = new EventPrinter(commandLine.uri(), commandLine.json(), commandLine.count(), out, err);
+        EventSourceClient.Builder builder = EventSourceClient.builder(commandLine.uri()).listener(printer);
+        if (commandLine.lastEventId() != null) {
+            builder.lastEventId(commandLine.lastEventId());
+        }
+        try (EventSourceClient client = builder.connect()) {
+            return printer.await(commandLine.timeout(), commandLine.timeoutText()).code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitStatus.FAILURE.code;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.ssehub.client;
+
+import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.Hub;
+import dev.ssehub.server.RunningHub;
+import dev.ssehub.testkit.ServletContainer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged artifacts, after {@code mvn package}: {@code java -jar target/ssehub-client.jar}, and the WAR. */
+class ClientJarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("ssehub.clientJar", "target/ssehub-client.jar"));
+    private static final Path WAR = Path.of(System.getProperty("ssehub.war", "target/ssehub-0.1.0-SNAPSHOT.war"));
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @Test
+    void javaDashJarPrintsTheEventsOfTheRunningWebapp() throws Exception {
+        try (ServletContainer container = ServletContainer.start("jetty", Map.of("ssehub.tickInterval", "0"))) {
+            Hub hub = RunningHub.of(container);
+            EventId before = hub.publish("jar", null, "before");
+            hub.publish("jar", null, "one");
+            hub.publish("jar", "named", "naïve ✓");
+
+            Result result = java("--topic", "jar", "--last-event-id", before.toString(), "--count", "2",
+                    container.uri("stream").toString());
+
+            assertEquals(new Result(0, "Received event: one\nReceived event: naïve ✓\n", ""), result);
+        }
+    }
+
+    @Test
+    void javaDashJarExitsWith3WhenNothingListens() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/stream";
+
+        assertEquals(new Result(3, "", "ssehub-client: cannot connect to " + url + ": connection refused\n"), java(url));
+    }
+
+    @Test
+    void theJarHoldsTheClientTheWireFormatAndHttpclientOnly() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertEquals("dev.ssehub.client.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            List<String> strays = Collections.list(jar.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .filter(name -> name.endsWith(".class"))
+                    .filter(name -> !(name.startsWith("dev/ssehub/client/") || name.startsWith("dev/ssehub/wire/")
+                            || name.startsWith("org/apache/hc/") || name.startsWith("org/slf4j/")))
+                    .toList();
+            assertEquals(List.of(), strays);
+            assertTrue(jar.getEntry("dev/ssehub/wire/SseParser.class") != null);
+            assertTrue(jar.getEntry("org/apache/hc/client5/http/impl/classic/HttpClients.class") != null);
+        }
+    }
+
+    @Test
+    void theWarHoldsNeitherTheClientNorItsLibraries() throws IOException {
+        try (ZipFile war = new ZipFile(WAR.toFile())) {
+            List<String> names = Collections.list(war.entries()).stream().map(ZipEntry::getName).toList();
+            List<String> strays = names.stream()
+                    .filter(name -> name.startsWith("WEB-INF/classes/dev/ssehub/client/")
+                            || name.matches("WEB-INF/lib/(httpclient5|httpcore5|slf4j).*"))
+                    .toList();
+            assertEquals(List.of(), strays);
+            assertTrue(names.contains("WEB-INF/classes/dev/ssehub/server/StreamServlet.class"));
+        }
+    }
+
+    private static Result java(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("ssehub-client", ".out");
+        Path err = Files.createTempFile("ssehub-client", ".err");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("java -jar did not exit within 30 s: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
