@@ -17,7 +17,9 @@ record BenchConfig(
         double highRateRate,
         int stalledStreams,
         double stalledRate,
-        int stalledPadding,
+        double stalledHeavyRate,
+        int stalledHeavyBytes,
+        double stalledFillSeconds,
         int publishSubscribers,
         int publishThreads,
         double publishSeconds,
@@ -28,12 +30,15 @@ record BenchConfig(
         String tomcatRecommended,
         String python,
         boolean jfr,
+        double maxLoad,
         Path war,
         Path out,
         Path logs) {
 
     static final String TOKEN = "bench-token";
     static final String TOPIC = "bench";
+    /** The topic of bulk events that only every 100th stream (the stallable ones) also reads. */
+    static final String HEAVY_TOPIC = "heavy";
 
     static BenchConfig fromSystemProperties() {
         Path out = Path.of(text("bench.out", "bench/results"));
@@ -49,8 +54,10 @@ record BenchConfig(
                 (int) number("bench.highRate.streams", 10_000),
                 number("bench.highRate.rate", 8),
                 (int) number("bench.stalled.streams", 5_000),
-                number("bench.stalled.rate", 5),
-                (int) number("bench.stalled.padding", 2048),
+                number("bench.stalled.rate", 4),
+                number("bench.stalled.heavyRate", 10),
+                (int) number("bench.stalled.heavyBytes", 30_000),
+                number("bench.stalled.fillSeconds", 15),
                 (int) number("bench.publish.subscribers", 1_000),
                 (int) number("bench.publish.threads", 4),
                 number("bench.publish.seconds", 10),
@@ -61,6 +68,7 @@ record BenchConfig(
                 text("bench.tomcat.recommended", TomcatSettings.RECOMMENDED),
                 text("bench.python", "/usr/bin/python3"),
                 Boolean.parseBoolean(text("bench.jfr", "false")),
+                number("bench.maxLoad", 1.0),
                 Path.of(text("bench.war", "target/ssehub-0.1.0-SNAPSHOT.war")),
                 out,
                 Path.of(text("bench.logs", "target/bench-logs")));

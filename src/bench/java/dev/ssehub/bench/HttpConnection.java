@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A minimal blocking HTTP/1.1 client over one keep-alive connection, for the publisher: it sends a form POST and
- * reads the answer's status and body (Content-Length or chunked). Reconnects when the server closes. One thread.
+ * reads the answer's status and body (Content-Length or chunked). Reconnects when the server closes. One thread
+ * posts; another may {@link #abort} it.
  */
 final class HttpConnection implements AutoCloseable {
 
     private final InetSocketAddress server;
-    private Socket socket;
+    private volatile Socket socket;
     private InputStream in;
     private OutputStream out;
 
@@ -40,6 +41,18 @@ final class HttpConnection implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw e;
+        }
+    }
+
+    /** Closes the socket from another thread: a post blocked on it fails at once. */
+    void abort() {
+        Socket current = socket;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
         }
     }
 

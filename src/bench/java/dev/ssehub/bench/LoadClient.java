@@ -57,6 +57,7 @@ final class LoadClient implements AutoCloseable {
 
     private final InetSocketAddress server;
     private final byte[] request;
+    private final byte[] stallableRequest;
     private final int addressBase;
     private final long answerTimeoutMicros;
     private final Loop[] loops;
@@ -79,14 +80,15 @@ final class LoadClient implements AutoCloseable {
     private int opened; // by the orchestrating thread
 
     /**
-     * @param path         e.g. {@code /stream?topic=bench}
-     * @param addressBase  the first source address's last octet offset, so consecutive clients use fresh ports
+     * @param path           e.g. {@code /stream?topic=bench}
+     * @param stallablePath  the path of every 100th stream, the ones that may be stalled later
+     * @param addressBase    the first source address's last octet offset, so consecutive clients use fresh ports
      */
-    LoadClient(InetSocketAddress server, String path, int selectorThreads, int addressBase, long answerTimeoutMillis)
-            throws IOException {
+    LoadClient(InetSocketAddress server, String path, String stallablePath, int selectorThreads, int addressBase,
+               long answerTimeoutMillis) throws IOException {
         this.server = server;
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
-                + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.request = request(server, path);
+        this.stallableRequest = request(server, stallablePath);
         this.addressBase = addressBase;
         this.answerTimeoutMicros = answerTimeoutMillis * 1000;
         this.loops = new Loop[selectorThreads];
@@ -182,6 +184,11 @@ final class LoadClient implements AutoCloseable {
         return onEveryLoop(Loop::stall);
     }
 
+    /** Reads the stalled streams again, so that those the server closed meanwhile are seen closed. */
+    void resumeStalled() {
+        onEveryLoop(Loop::resume);
+    }
+
     /** Open, reading streams: held streams that were not stalled. */
     long reading() {
         return onEveryLoop(Loop::reading);
@@ -200,6 +207,11 @@ final class LoadClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static byte[] request(InetSocketAddress server, String path) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+                + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private String sourceAddress(int index) {
@@ -347,7 +359,8 @@ final class LoadClient implements AutoCloseable {
             try {
                 connection.channel.finishConnect();
                 connection.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                connection.channel.write(ByteBuffer.wrap(request)); // ~100 bytes into an empty socket buffer
+                // ~100 bytes into an empty socket buffer
+                connection.channel.write(ByteBuffer.wrap(connection.stallable ? stallableRequest : request));
                 connection.key.interestOps(SelectionKey.OP_READ);
             } catch (ConnectException e) {
                 fail(connection, refused);
@@ -448,6 +461,15 @@ final class LoadClient implements AutoCloseable {
                 }
             }
             return stalled;
+        }
+
+        long resume() {
+            for (Connection connection : connections) {
+                if (connection.open && connection.stalled) {
+                    connection.key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+            return 0;
         }
 
         long reading() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,6 +30,8 @@ final class Publisher {
     private final String token;
     private final String topic;
     private final String padding;
+    private final boolean numbered;
+    private volatile boolean stopped;
     // One sequence for every publisher of the run, so a window's events are never confused with earlier ones.
     private static final AtomicLong LAST_SEQ = new AtomicLong();
     private final LongAdder failures = new LongAdder();
@@ -36,10 +39,25 @@ final class Publisher {
     private volatile long maxLagMicros;
 
     Publisher(InetSocketAddress server, String token, String topic, int paddingBytes) {
+        this(server, token, topic, paddingBytes, true);
+    }
+
+    private Publisher(InetSocketAddress server, String token, String topic, int paddingBytes, boolean numbered) {
         this.server = server;
         this.token = token;
         this.topic = topic;
         this.padding = paddingBytes > 0 ? "+" + "x".repeat(paddingBytes) : ""; // "+": a space, form-encoded
+        this.numbered = numbered;
+    }
+
+    /** A publisher of bulk events without sequence numbers: they load readers but are not measured. */
+    static Publisher filler(InetSocketAddress server, String token, String topic, int bytes) {
+        return new Publisher(server, token, topic, bytes, false);
+    }
+
+    /** Makes {@link #runAtRate} stop scheduling events. */
+    void stop() {
+        stopped = true;
     }
 
     /** The sequence number of the last event sent by any publisher (0 before the first). */
@@ -60,12 +78,20 @@ final class Publisher {
         return roundTrips.getIntervalHistogram();
     }
 
-    /** Sends {@code rate} events a second for {@code seconds}, over {@code connections} connections. */
+    /**
+     * Sends {@code rate} events a second for {@code seconds}, over {@code connections} connections. Posts still
+     * unanswered 10 s after the last one was due are abandoned (their connections closed), so a server that blocks
+     * publishers cannot hold the benchmark up; what was due and not yet sent by then is dropped.
+     */
     void runAtRate(double rate, double seconds, int connections) throws InterruptedException {
         BlockingQueue<Long> due = new LinkedBlockingQueue<>();
         List<Thread> posters = new ArrayList<>();
+        List<HttpConnection> open = new ArrayList<>();
+        AtomicBoolean abandoned = new AtomicBoolean();
         for (int i = 0; i < connections; i++) {
-            Thread poster = new Thread(() -> post(due), "publisher-" + i);
+            HttpConnection connection = new HttpConnection(server);
+            open.add(connection);
+            Thread poster = new Thread(() -> post(connection, due, abandoned), "publisher-" + i);
             poster.setDaemon(true);
             poster.start();
             posters.add(poster);
@@ -74,7 +100,7 @@ final class Publisher {
         long count = Math.max(1, Math.round(rate * seconds));
         long start = System.nanoTime();
         try {
-            for (long i = 0; i < count; i++) {
+            for (long i = 0; i < count && !stopped; i++) {
                 long at = start + i * periodNanos;
                 long wait = at - System.nanoTime();
                 if (wait > 0) {
@@ -86,8 +112,16 @@ final class Publisher {
             for (int i = 0; i < connections; i++) {
                 due.add(-1L);
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (Thread poster : posters) {
-                poster.join(120_000);
+                poster.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            if (posters.stream().anyMatch(Thread::isAlive)) {
+                abandoned.set(true);
+                open.forEach(HttpConnection::abort);
+                for (Thread poster : posters) {
+                    poster.join(10_000);
+                }
             }
         }
     }
@@ -117,12 +151,15 @@ final class Publisher {
         return sent.sum();
     }
 
-    private void post(BlockingQueue<Long> due) {
-        try (HttpConnection connection = new HttpConnection(server)) {
+    private void post(HttpConnection connection, BlockingQueue<Long> due, AtomicBoolean abandoned) {
+        try (connection) {
             while (true) {
                 long scheduledMicros = due.take();
                 if (scheduledMicros < 0) {
                     return;
+                }
+                if (stopped || abandoned.get()) {
+                    continue; // what was still due when stopped is dropped
                 }
                 long lag = BenchClock.nowMicros() - scheduledMicros;
                 if (lag > maxLagMicros) {
@@ -136,9 +173,9 @@ final class Publisher {
     }
 
     private boolean postOne(HttpConnection connection) {
-        long seq = LAST_SEQ.incrementAndGet();
         long sentMicros = BenchClock.nowMicros();
-        String body = "topic=" + topic + "&data=" + seq + "+" + sentMicros + padding;
+        String data = numbered ? LAST_SEQ.incrementAndGet() + "+" + sentMicros + padding : "filler" + padding;
+        String body = "topic=" + topic + "&data=" + data;
         try {
             int status = connection.postForm("/publish", token, body);
             roundTrips.recordValue(BenchClock.nowMicros() - sentMicros);

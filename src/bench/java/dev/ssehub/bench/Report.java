@@ -35,7 +35,7 @@ final class Report {
         Path svg = config.out().resolve(stamp + "-p99.svg");
         Files.writeString(md, markdown(), StandardCharsets.UTF_8);
         Files.writeString(csv, csv(), StandardCharsets.UTF_8);
-        Files.writeString(svg, new SvgPlot(machine, ramp(r -> true)).render(), StandardCharsets.UTF_8);
+        Files.writeString(svg, new SvgPlot(machine, config.rate(), ramp(r -> true)).render(), StandardCharsets.UTF_8);
         return List.of(md, csv, svg);
     }
 
@@ -63,11 +63,12 @@ final class Report {
                 .append("JVMs with -Xmx").append(config.serverHeap()).append("\n");
         md.append(String.format(Locale.ROOT, "- **Settings**: ramp %s streams at %s event/s (Flask: %s), %s s warm-up"
                         + " + %s s measured per step; high rate %d streams x %s events/s; stalled %d streams x %s "
-                        + "events/s of %d bytes; publishing %d subscribers, %d publisher connections for %s s; "
+                        + "events/s, every 100th also %s events/s of %,d bytes; publishing %d subscribers, %d publisher connections for %s s; "
                         + "Tomcat recommended connector `%s`%n",
                 config.streams(), num(config.rate()), config.flaskStreams(), num(config.warmupSeconds()),
                 num(config.measureSeconds()), config.highRateStreams(), num(config.highRateRate()),
-                config.stalledStreams(), num(config.stalledRate()), config.stalledPadding(),
+                config.stalledStreams(), num(config.stalledRate()), num(config.stalledHeavyRate()),
+                config.stalledHeavyBytes(),
                 config.publishSubscribers(), config.publishThreads(), num(config.publishSeconds()),
                 config.tomcatRecommended()));
         md.append("- **Systems**:\n");
@@ -172,9 +173,11 @@ final class Report {
         if (rows.isEmpty()) {
             return;
         }
-        md.append(String.format(Locale.ROOT, "%n## Stalled readers: %,d streams x %s events/s of %,d bytes; "
-                        + "then every 100th stream (4 KiB receive buffer) stops reading%n%n",
-                config.stalledStreams(), num(config.stalledRate()), config.stalledPadding()));
+        md.append(String.format(Locale.ROOT, "%n## Stalled readers: %,d streams x %s events/s; every 100th stream "
+                        + "(4 KiB receive buffer) also reads a topic of %s events/s of %,d bytes, then stops reading; "
+                        + "measured after %s s more, so that their socket buffers are full%n%n",
+                config.stalledStreams(), num(config.stalledRate()), num(config.stalledHeavyRate()),
+                config.stalledHeavyBytes(), num(config.stalledFillSeconds())));
         md.append("| system | readers stalled | others' deliveries/s | others missing | others' p50 ms | others' p99 ms | "
                 + "others' max ms | p99 / p99 with none stalled | server CPU |\n");
         md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

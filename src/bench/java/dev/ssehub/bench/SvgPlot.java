@@ -17,10 +17,12 @@ final class SvgPlot {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
 
     private final Machine machine;
+    private final double rate;
     private final Map<SystemKind, List<Result>> lines = new LinkedHashMap<>();
 
-    SvgPlot(Machine machine, List<Result> ramp) {
+    SvgPlot(Machine machine, double rate, List<Result> ramp) {
         this.machine = machine;
+        this.rate = rate;
         for (Result r : ramp) {
             if (r.hasLatency()) {
                 lines.computeIfAbsent(r.system(), k -> new java.util.ArrayList<>()).add(r);
@@ -37,7 +39,8 @@ final class SvgPlot {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(svg, LEFT, 24, "p99 publish-to-receive latency against streams held (one event a second to every stream)",
+        text(svg, LEFT, 24, "p99 publish-to-receive latency against streams held (" + Report.num(rate)
+                + " event/s to every stream)",
                 "font-size=\"15\" font-weight=\"bold\"");
         text(svg, LEFT, 42, machine.date().toLocalDate() + " · " + machine.cores() + " cores, "
                 + String.format(Locale.ROOT, "%.0f GiB", machine.memoryBytes() / (1024.0 * 1024 * 1024)) + ", Linux "

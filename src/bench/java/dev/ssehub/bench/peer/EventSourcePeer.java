@@ -11,14 +11,17 @@ import org.eclipse.jetty.ee10.servlets.EventSourceServlet;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The peer: Jetty's own {@link EventSourceServlet} used as its Javadoc suggests. Each {@code GET /stream} opens an
- * {@link EventSource} that keeps its emitter in a set; {@code POST /publish} (the same bearer token and form body
- * as ssehub's) loops over the set calling {@code emitter.data(...)}, which writes and flushes with blocking I/O
- * in the publishing request's thread. It has no topics, ids or replay: every stream gets every event.
+ * {@link EventSource} that keeps its emitter in the set of each {@code ?topic=} it names (a chat's rooms);
+ * {@code POST /publish} (the same bearer token and form body as ssehub's) loops over the topic's set calling
+ * {@code emitter.data(...)}, which writes and flushes with blocking I/O in the publishing request's thread.
+ * No ids, no replay, no queue.
  */
 public final class EventSourcePeer {
 
@@ -26,39 +29,45 @@ public final class EventSourcePeer {
     }
 
     public static ServletContextHandler context(String publishToken) {
-        Set<EventSource.Emitter> emitters = ConcurrentHashMap.newKeySet();
+        Map<String, Set<EventSource.Emitter>> topics = new ConcurrentHashMap<>();
         ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder stream = new ServletHolder(new StreamServlet(emitters));
+        ServletHolder stream = new ServletHolder(new StreamServlet(topics));
         stream.setAsyncSupported(true);
         context.addServlet(stream, "/stream");
-        context.addServlet(new ServletHolder(new PublishServlet(emitters, publishToken)), "/publish");
+        context.addServlet(new ServletHolder(new PublishServlet(topics, publishToken)), "/publish");
         return context;
+    }
+
+    private static Set<EventSource.Emitter> subscribers(Map<String, Set<EventSource.Emitter>> topics, String topic) {
+        return topics.computeIfAbsent(topic == null ? "" : topic, t -> ConcurrentHashMap.newKeySet());
     }
 
     static final class StreamServlet extends EventSourceServlet {
 
-        private final transient Set<EventSource.Emitter> emitters;
+        private final transient Map<String, Set<EventSource.Emitter>> topics;
 
-        StreamServlet(Set<EventSource.Emitter> emitters) {
-            this.emitters = emitters;
+        StreamServlet(Map<String, Set<EventSource.Emitter>> topics) {
+            this.topics = topics;
         }
 
         @Override
         protected EventSource newEventSource(HttpServletRequest request) {
+            String[] named = request.getParameterValues("topic");
+            List<String> wanted = named == null ? List.of("") : List.of(named);
             return new EventSource() {
                 private volatile Emitter emitter;
 
                 @Override
                 public void onOpen(Emitter emitter) {
                     this.emitter = emitter;
-                    emitters.add(emitter);
+                    wanted.forEach(topic -> subscribers(topics, topic).add(emitter));
                 }
 
                 @Override
                 public void onClose() {
                     Emitter closed = emitter;
                     if (closed != null) {
-                        emitters.remove(closed);
+                        wanted.forEach(topic -> subscribers(topics, topic).remove(closed));
                     }
                 }
             };
@@ -67,11 +76,11 @@ public final class EventSourcePeer {
 
     static final class PublishServlet extends HttpServlet {
 
-        private final transient Set<EventSource.Emitter> emitters;
+        private final transient Map<String, Set<EventSource.Emitter>> topics;
         private final String expectedAuthorization;
 
-        PublishServlet(Set<EventSource.Emitter> emitters, String publishToken) {
-            this.emitters = emitters;
+        PublishServlet(Map<String, Set<EventSource.Emitter>> topics, String publishToken) {
+            this.topics = topics;
             this.expectedAuthorization = "Bearer " + publishToken;
         }
 
@@ -82,13 +91,14 @@ public final class EventSourcePeer {
                 return;
             }
             String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String topic = formField(body, "topic");
             String data = formField(body, "data");
-            if (data == null) {
+            if (topic == null || data == null) {
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST);
                 return;
             }
             // The broadcast loop of EventSourceServlet's Javadoc: a failed emitter is closed and skipped.
-            for (EventSource.Emitter emitter : emitters) {
+            for (EventSource.Emitter emitter : subscribers(topics, topic)) {
                 try {
                     emitter.data(data);
                 } catch (IOException gone) {
@@ -96,7 +106,7 @@ public final class EventSourcePeer {
                 }
             }
             response.setContentType("application/json");
-            response.getWriter().print("{\"topic\":\"" + formField(body, "topic") + "\"}");
+            response.getWriter().print("{\"topic\":\"" + topic + "\"}");
         }
 
         private static String formField(String body, String name) {
