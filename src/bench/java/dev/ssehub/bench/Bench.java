@@ -1,0 +1,406 @@
+package dev.ssehub.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark (bench/README.md). Every system runs in its own child process; this process is the load client
+ * and the publisher. Scenarios, in order:
+ * <ul>
+ * <li>{@code ramp}: streams opened in steps (1k, 5k, 10k, 19k) on one server; at each step events are published at
+ *     {@code bench.rate} a second and every delivery's publish-to-receive latency is recorded; then the server's
+ *     memory after a full GC is read, the streams idle.</li>
+ * <li>{@code high-rate}: 10k streams at 8 events a second, for deliveries a second at a p99.</li>
+ * <li>{@code stalled}: the same load twice on one set of streams, the second time with 1% of readers no longer
+ *     reading; the others' p99 is compared.</li>
+ * <li>{@code publish}: POST /publish as fast as a few keep-alive connections get answers, with 1,000 subscribers.</li>
+ * </ul>
+ */
+public final class Bench {
+
+    private static final int PUBLISH_CONNECTIONS = 4;
+
+    private final BenchConfig config;
+    private final List<Result> results = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private int addressBase;
+
+    private Bench(BenchConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.fromSystemProperties();
+        awaitQuietMachine(config.maxLoad());
+        Machine machine = Machine.describe();
+        System.out.println("ssehub benchmark on " + machine.summary());
+        System.out.println("load average before: " + machine.loadBefore());
+        Bench bench = new Bench(config);
+        long started = System.nanoTime();
+        bench.run();
+        double minutes = (System.nanoTime() - started) / 60e9;
+        Report report = new Report(config, machine.withLoadAfter(Machine.loadAverage()), bench.results,
+                bench.problems, minutes);
+        List<Path> written = report.write();
+        System.out.println(report.markdown());
+        written.forEach(path -> System.out.println("wrote " + path));
+    }
+
+    // Other work on a shared machine skews every figure: wait up to 10 minutes for the 1-minute load to drop.
+    private static void awaitQuietMachine(double maxLoad) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (Double.parseDouble(Machine.loadAverage().split(" ")[0]) >= maxLoad) {
+            if (System.nanoTime() > deadline) {
+                System.out.println("the load average is still " + Machine.loadAverage() + " after 10 minutes; "
+                        + "running anyway (the report shows it)");
+                return;
+            }
+            System.out.println("waiting for the 1-minute load average to drop below " + maxLoad + ": "
+                    + Machine.loadAverage());
+            TimeUnit.SECONDS.sleep(15);
+        }
+    }
+
+    private void run() {
+        if (config.runs("ramp")) {
+            for (SystemKind kind : config.systems()) {
+                attempt("ramp", kind, () -> ramp(kind));
+            }
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs("high-rate") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT) {
+                attempt("high-rate", kind, () -> highRate(kind));
+            }
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs("stalled") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT
+                    && kind != SystemKind.NIO_FLOOR) {
+                attempt("stalled", kind, () -> stalled(kind));
+            }
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs("publish") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT) {
+                attempt("publish", kind, () -> publish(kind));
+            }
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void attempt(String scenario, SystemKind kind, Step step) {
+        System.out.println("== " + scenario + " / " + kind.id());
+        try {
+            step.run();
+        } catch (Exception e) {
+            String problem = scenario + " / " + kind.id() + ": " + e;
+            problems.add(problem);
+            System.out.println("FAILED " + problem);
+            e.printStackTrace(System.out);
+        }
+    }
+
+    private void ramp(SystemKind kind) throws Exception {
+        if (kind == SystemKind.FLASK && !flaskInstalled()) {
+            problems.add("flask: skipped, " + config.python() + " cannot import flask (apt-get install -y python3-flask)");
+            return;
+        }
+        try (ServerProcess server = start(kind, "ramp"); LoadClient client = client(server)) {
+            ServerProcess.Memory baseline = server.memory();
+            Publisher publisher = publisher(server, 0);
+            if (kind.publishes()) {
+                publisher.runAtRate(20, 1, PUBLISH_CONNECTIONS); // no subscriber yet: loads the publish path's classes
+            }
+            for (int streams : kind == SystemKind.FLASK ? config.flaskStreams() : config.streams()) {
+                open(client, streams);
+                Result result = kind.publishes()
+                        ? broadcast("ramp", kind, "", server, client, publisher, config.rate(), baseline)
+                        : ticks(kind, server, client, baseline);
+                record(result);
+            }
+        }
+    }
+
+    private void highRate(SystemKind kind) throws Exception {
+        try (ServerProcess server = start(kind, "high-rate"); LoadClient client = client(server)) {
+            ServerProcess.Memory baseline = server.memory();
+            Publisher publisher = publisher(server, 0);
+            open(client, config.highRateStreams());
+            record(broadcast("high-rate", kind, "", server, client, publisher, config.highRateRate(), baseline));
+        }
+    }
+
+    // Every 100th stream also reads a heavy topic; stalling those fills their buffers within seconds (loopback
+    // sockets buffer megabytes), so a server that blocks on them, or queues without bound, shows it.
+    private void stalled(SystemKind kind) throws Exception {
+        try (ServerProcess server = start(kind, "stalled"); LoadClient client = client(server)) {
+            ServerProcess.Memory baseline = server.memory();
+            Publisher publisher = publisher(server, 0);
+            Publisher heavy = Publisher.filler(address(server), BenchConfig.TOKEN, BenchConfig.HEAVY_TOPIC,
+                    config.stalledHeavyBytes());
+            open(client, config.stalledStreams());
+            Thread heavyLoad = new Thread(() -> {
+                try {
+                    heavy.runAtRate(config.stalledHeavyRate(), 3600, 2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "heavy-publisher");
+            heavyLoad.setDaemon(true);
+            heavyLoad.start();
+            try {
+                publisher.runAtRate(config.stalledRate(), config.measureSeconds() / 2, PUBLISH_CONNECTIONS);
+                record(broadcast("stalled", kind, "none stalled", server, client, publisher, config.stalledRate(),
+                        baseline));
+                long stalled = client.stallStallable();
+                System.out.println("   stalled " + stalled + " readers");
+                publisher.runAtRate(config.stalledRate(), config.stalledFillSeconds(), PUBLISH_CONNECTIONS);
+                Result result = broadcast("stalled", kind, stalled + " stalled", server, client, publisher,
+                        config.stalledRate(), baseline);
+                long closedBefore = client.failures().closedByServer();
+                client.resumeStalled();
+                TimeUnit.SECONDS.sleep(3);
+                long dropped = client.failures().closedByServer() - closedBefore;
+                record(withVariant(result, stalled + " stalled, " + dropped + " of them closed by the server"));
+            } finally {
+                heavy.stop();
+            }
+            heavyLoad.join(60_000);
+        }
+    }
+
+    private void publish(SystemKind kind) throws Exception {
+        try (ServerProcess server = start(kind, "publish"); LoadClient client = client(server)) {
+            ServerProcess.Memory baseline = server.memory();
+            open(client, config.publishSubscribers());
+            Publisher warmup = publisher(server, 0);
+            warmup.runFlatOut(2, config.publishThreads());
+            client.endWindow();
+            record(flatOut(kind, "to the " + client.held() + " subscribers", server, client, BenchConfig.TOPIC,
+                    baseline));
+            if (kind.isSsehub()) {
+                record(flatOut(kind, "to a topic nobody reads", server, client, "nobody", baseline));
+            }
+        }
+    }
+
+    private Result broadcast(String scenario, SystemKind kind, String variant, ServerProcess server,
+                             LoadClient client, Publisher publisher, double rate, ServerProcess.Memory baseline)
+            throws Exception {
+        if (config.warmupSeconds() > 0) {
+            publisher.runAtRate(rate, config.warmupSeconds(), PUBLISH_CONNECTIONS);
+        }
+        long first = Publisher.lastSeq() + 1;
+        long failedBefore = publisher.failures();
+        client.startWindow(first);
+        publisher.roundTrips();
+        Window window = Window.start(server);
+        publisher.runAtRate(rate, config.measureSeconds(), PUBLISH_CONNECTIONS);
+        long last = Publisher.lastSeq();
+        return finish(scenario, kind, variant, server, client, publisher, baseline, window, first, last,
+                config.measureSeconds(), publisher.failures() - failedBefore);
+    }
+
+    private Result flatOut(SystemKind kind, String variant, ServerProcess server, LoadClient client, String topic,
+                           ServerProcess.Memory baseline) throws Exception {
+        Publisher publisher = new Publisher(address(server), BenchConfig.TOKEN, topic, 0);
+        long first = Publisher.lastSeq() + 1;
+        client.startWindow(first);
+        Window window = Window.start(server);
+        long sent = publisher.runFlatOut(config.publishSeconds(), config.publishThreads());
+        double seconds = config.publishSeconds();
+        long last = topic.equals(BenchConfig.TOPIC) ? Publisher.lastSeq() : first - 1;
+        Result result = finish("publish", kind, variant, server, client, publisher, baseline, window, first, last,
+                seconds, publisher.failures());
+        return withPublishing(result, sent / seconds);
+    }
+
+    private Result finish(String scenario, SystemKind kind, String variant, ServerProcess server, LoadClient client,
+                          Publisher publisher, ServerProcess.Memory baseline, Window window, long first, long last,
+                          double publishSeconds, long publishFailures) throws Exception {
+        long reading = client.reading();
+        long expected = Math.max(0, last - first + 1) * reading;
+        double seconds = awaitDeliveries(client, expected, publishSeconds, window);
+        Histogram latency = client.endWindow();
+        double serverCpu = window.serverCpuPercent(server);
+        double clientCpu = window.clientCpuPercent();
+        long missing = last >= first ? client.missing(first, last) : 0;
+        Histogram roundTrips = publisher.roundTrips();
+        ServerProcess.Memory memory = server.memory();
+        int held = client.held();
+        return new Result(scenario, kind, variant, client.asked(), held, client.failures(), Math.max(0, last - first + 1),
+                client.windowDeliveries(), missing, client.windowDeliveries() / seconds,
+                Result.ms(latency, 50), Result.ms(latency, 90), Result.ms(latency, 99), Result.ms(latency, 100),
+                perStream(memory.heapBytes(), baseline.heapBytes(), held),
+                perStream(memory.directBytes(), baseline.directBytes(), held),
+                perStream(memory.rssBytes(), baseline.rssBytes(), held), memory.threads(), serverCpu, clientCpu,
+                Double.NaN, Result.ms(roundTrips, 99), publisher.maxLagMicros() / 1000.0, publishFailures);
+    }
+
+    // Flask has no publish API: each stream ticks on its own timer. Counts ticks; memory is resident memory.
+    private Result ticks(SystemKind kind, ServerProcess server, LoadClient client, ServerProcess.Memory baseline)
+            throws Exception {
+        long before = client.otherEvents();
+        Window window = Window.start(server);
+        TimeUnit.MILLISECONDS.sleep((long) (config.measureSeconds() * 1000));
+        long ticks = client.otherEvents() - before;
+        double serverCpu = window.serverCpuPercent(server);
+        double clientCpu = window.clientCpuPercent();
+        ServerProcess.Memory memory = server.memory();
+        int held = client.held();
+        return new Result("ramp", kind, "", client.asked(), held, client.failures(), 0, ticks, 0,
+                ticks / config.measureSeconds(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, perStream(memory.rssBytes(), baseline.rssBytes(), held), memory.threads(), serverCpu,
+                clientCpu, Double.NaN, Double.NaN, Double.NaN, 0);
+    }
+
+    // Waits until every expected delivery came, or nothing came for 3 s; returns seconds from the window's start
+    // to the last delivery seen, at least the publishing time.
+    private static double awaitDeliveries(LoadClient client, long expected, double publishSeconds, Window window)
+            throws InterruptedException {
+        long lastCount = -1;
+        long lastProgress = System.nanoTime();
+        double lastDeliverySeconds = window.elapsedSeconds();
+        while (true) {
+            long count = client.windowDeliveries();
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = System.nanoTime();
+                lastDeliverySeconds = window.elapsedSeconds();
+            }
+            if (count >= expected || System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(3)) {
+                return Math.max(publishSeconds, lastDeliverySeconds);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private void open(LoadClient client, int streams) throws InterruptedException {
+        long started = System.nanoTime();
+        client.openUpTo(streams, config.connectWindow());
+        System.out.printf("   %d streams asked, %d held in %.1f s; failures: %s%n", client.asked(), client.held(),
+                (System.nanoTime() - started) / 1e9, client.failures());
+        TimeUnit.SECONDS.sleep(1);
+    }
+
+    private void record(Result result) {
+        results.add(result);
+        System.out.println("   " + Report.summary(result));
+    }
+
+    private ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
+        if (kind == SystemKind.FLASK) {
+            return ServerProcess.startPython(config.python(), flaskScript(), config.logs());
+        }
+        List<String> options = new ArrayList<>(List.of("-Xmx" + config.serverHeap(), "-Xms256m",
+                "-Dssehub.publishToken=" + BenchConfig.TOKEN, "-Dssehub.tickInterval=0",
+                "-Dbench.war=" + config.war().toAbsolutePath()));
+        if (config.jfr()) {
+            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + config.logs().toAbsolutePath().resolve(kind.id() + "-" + scenario + ".jfr"));
+        }
+        List<String> args = switch (kind) {
+            case SSEHUB_TOMCAT -> List.of(config.tomcatRecommended());
+            case SSEHUB_TOMCAT_DEFAULT -> List.of(TomcatSettings.STOCK);
+            default -> List.of();
+        };
+        return ServerProcess.startJvm(kind, serverClasspath(), options, args, config.logs());
+    }
+
+    private LoadClient client(ServerProcess server) throws IOException {
+        addressBase += 10; // fresh source addresses for each server: no port is still in TIME_WAIT
+        String path = "/stream?topic=" + BenchConfig.TOPIC;
+        return new LoadClient(address(server), path, path + "&topic=" + BenchConfig.HEAVY_TOPIC,
+                config.selectorThreads(), addressBase, config.answerTimeoutMillis());
+    }
+
+    private Publisher publisher(ServerProcess server, int padding) {
+        return new Publisher(address(server), BenchConfig.TOKEN, BenchConfig.TOPIC, padding);
+    }
+
+    private static InetSocketAddress address(ServerProcess server) {
+        return new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    private static double perStream(long bytes, long baseline, int streams) {
+        return bytes < 0 || baseline < 0 || streams == 0 ? Double.NaN : (bytes - baseline) / 1024.0 / streams;
+    }
+
+    private static Result withVariant(Result r, String variant) {
+        return new Result(r.scenario(), r.system(), variant, r.asked(), r.held(), r.failures(), r.events(),
+                r.deliveries(), r.missing(), r.deliveriesPerSecond(), r.p50(), r.p90(), r.p99(), r.max(), r.heapKiB(),
+                r.directKiB(), r.rssKiB(), r.serverThreads(), r.serverCpu(), r.clientCpu(), r.publishesPerSecond(),
+                r.publishP99(), r.publishLagMax(), r.publishFailures());
+    }
+
+    private static Result withPublishing(Result r, double publishesPerSecond) {
+        return new Result(r.scenario(), r.system(), r.variant(), r.asked(), r.held(), r.failures(), r.events(),
+                r.deliveries(), r.missing(), r.deliveriesPerSecond(), r.p50(), r.p90(), r.p99(), r.max(), r.heapKiB(),
+                r.directKiB(), r.rssKiB(), r.serverThreads(), r.serverCpu(), r.clientCpu(), publishesPerSecond,
+                r.publishP99(), r.publishLagMax(), r.publishFailures());
+    }
+
+    // The WAR carries ssehub's classes: the server's classpath leaves out target/classes so only one copy exists.
+    private static String serverClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !Files.isRegularFile(Path.of(entry, "dev", "ssehub", "server", "HubLifecycle.class")))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private Path flaskScript() throws IOException {
+        URL script = Bench.class.getResource("flask_stream.py");
+        if (script == null) {
+            throw new IOException("flask_stream.py is not on the classpath");
+        }
+        try {
+            return Path.of(script.toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private boolean flaskInstalled() throws InterruptedException {
+        try {
+            return new ProcessBuilder(config.python(), "-c", "import flask").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** CPU used by the server and by this process between its start and now. */
+    private record Window(long startNanos, double serverCpuStart, double clientCpuStart) {
+
+        static Window start(ServerProcess server) throws IOException {
+            return new Window(System.nanoTime(), server.cpuSeconds(), ownCpuSeconds());
+        }
+
+        double elapsedSeconds() {
+            return (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        double serverCpuPercent(ServerProcess server) throws IOException {
+            return (server.cpuSeconds() - serverCpuStart) / elapsedSeconds() * 100;
+        }
+
+        double clientCpuPercent() throws IOException {
+            return (ownCpuSeconds() - clientCpuStart) / elapsedSeconds() * 100;
+        }
+
+        private static double ownCpuSeconds() throws IOException {
+            return ProcStat.cpuTicks(ProcessHandle.current().pid()) / 100.0;
+        }
+    }
+}

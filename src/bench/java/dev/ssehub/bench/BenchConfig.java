@@ -1,0 +1,93 @@
+package dev.ssehub.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** The benchmark's settings, from {@code -Dbench.*} system properties (bench/README.md lists them). */
+record BenchConfig(
+        List<SystemKind> systems,
+        List<String> scenarios,
+        List<Integer> streams,
+        List<Integer> flaskStreams,
+        double rate,
+        double warmupSeconds,
+        double measureSeconds,
+        int highRateStreams,
+        double highRateRate,
+        int stalledStreams,
+        double stalledRate,
+        double stalledHeavyRate,
+        int stalledHeavyBytes,
+        double stalledFillSeconds,
+        int publishSubscribers,
+        int publishThreads,
+        double publishSeconds,
+        int selectorThreads,
+        int connectWindow,
+        int answerTimeoutMillis,
+        String serverHeap,
+        String tomcatRecommended,
+        String python,
+        boolean jfr,
+        double maxLoad,
+        Path war,
+        Path out,
+        Path logs) {
+
+    static final String TOKEN = "bench-token";
+    static final String TOPIC = "bench";
+    /** The topic of bulk events that only every 100th stream (the stallable ones) also reads. */
+    static final String HEAVY_TOPIC = "heavy";
+
+    static BenchConfig fromSystemProperties() {
+        Path out = Path.of(text("bench.out", "bench/results"));
+        return new BenchConfig(
+                list("bench.systems", "ssehub-jetty,ssehub-tomcat,ssehub-tomcat-default,jetty-eventsource,"
+                        + "nio-floor,flask").stream().map(SystemKind::of).toList(),
+                list("bench.scenarios", "ramp,high-rate,stalled,publish"),
+                list("bench.streams", "1000,5000,10000,19000").stream().map(Integer::parseInt).toList(),
+                list("bench.flask.streams", "1000,5000").stream().map(Integer::parseInt).toList(),
+                number("bench.rate", 1),
+                number("bench.warmupSeconds", 3),
+                number("bench.measureSeconds", 20),
+                (int) number("bench.highRate.streams", 10_000),
+                number("bench.highRate.rate", 8),
+                (int) number("bench.stalled.streams", 5_000),
+                number("bench.stalled.rate", 4),
+                number("bench.stalled.heavyRate", 10),
+                (int) number("bench.stalled.heavyBytes", 30_000),
+                number("bench.stalled.fillSeconds", 15),
+                (int) number("bench.publish.subscribers", 1_000),
+                (int) number("bench.publish.threads", 4),
+                number("bench.publish.seconds", 10),
+                (int) number("bench.selectorThreads", 2),
+                (int) number("bench.connectWindow", 256),
+                (int) number("bench.answerTimeoutMillis", 10_000),
+                text("bench.serverHeap", "4g"),
+                text("bench.tomcat.recommended", TomcatSettings.RECOMMENDED),
+                text("bench.python", "/usr/bin/python3"),
+                Boolean.parseBoolean(text("bench.jfr", "false")),
+                number("bench.maxLoad", 1.0),
+                Path.of(text("bench.war", "target/ssehub-0.1.0-SNAPSHOT.war")),
+                out,
+                Path.of(text("bench.logs", "target/bench-logs")));
+    }
+
+    boolean runs(String scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    private static String text(String key, String fallback) {
+        String value = System.getProperty(key);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static double number(String key, double fallback) {
+        return Double.parseDouble(text(key, Double.toString(fallback)));
+    }
+
+    private static List<String> list(String key, String fallback) {
+        return Arrays.stream(text(key, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

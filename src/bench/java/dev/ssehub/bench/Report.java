@@ -1,0 +1,295 @@
+package dev.ssehub.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Writes a run's results: a markdown report, a CSV of every row and an SVG plot of p99 against streams. */
+final class Report {
+
+    private final BenchConfig config;
+    private final Machine machine;
+    private final List<Result> results;
+    private final List<String> problems;
+    private final double minutes;
+
+    Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, double minutes) {
+        this.config = config;
+        this.machine = machine;
+        this.results = List.copyOf(results);
+        this.problems = List.copyOf(problems);
+        this.minutes = minutes;
+    }
+
+    List<Path> write() throws IOException {
+        Files.createDirectories(config.out());
+        String stamp = machine.stamp();
+        Path md = config.out().resolve(stamp + ".md");
+        Path csv = config.out().resolve(stamp + ".csv");
+        Path svg = config.out().resolve(stamp + "-p99.svg");
+        Files.writeString(md, markdown(), StandardCharsets.UTF_8);
+        Files.writeString(csv, csv(), StandardCharsets.UTF_8);
+        Files.writeString(svg, new SvgPlot(machine, config.rate(), ramp(r -> true)).render(), StandardCharsets.UTF_8);
+        return List.of(md, csv, svg);
+    }
+
+    /** One line for the console while the benchmark runs. */
+    static String summary(Result r) {
+        return String.format(Locale.ROOT, "%s %s%s: %d/%d held, %s, %.0f deliveries/s, missing %d, "
+                        + "p50/p90/p99/max %s/%s/%s/%s ms, heap %s + direct %s KiB/stream, rss %s KiB/stream, "
+                        + "server CPU %.0f%%, client CPU %.0f%%%s",
+                r.scenario(), r.system().id(), r.variant().isEmpty() ? "" : " (" + r.variant() + ")", r.held(),
+                r.asked(), failures(r), r.deliveriesPerSecond(), r.missing(), num(r.p50()), num(r.p90()),
+                num(r.p99()), num(r.max()), num(r.heapKiB()), num(r.directKiB()), num(r.rssKiB()), r.serverCpu(),
+                r.clientCpu(), Double.isNaN(r.publishesPerSecond()) ? ""
+                        : String.format(Locale.ROOT, ", %.0f publishes/s", r.publishesPerSecond()));
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# ssehub benchmark, ").append(machine.date().toLocalDate()).append("\n\n");
+        md.append("- **When**: ").append(machine.date()).append(String.format(Locale.ROOT, " (%.1f minutes)%n", minutes));
+        md.append("- **Machine**: ").append(machine.summary()).append(", host `").append(machine.host()).append("`\n");
+        md.append("- **Load average** (1/5/15 min, other work on the machine included): before ")
+                .append(machine.loadBefore()).append(", after ").append(machine.loadAfter()).append("\n");
+        md.append("- **Load client**: this JVM, ").append(config.selectorThreads())
+                .append(" selector threads, loopback, source addresses 127.0.0.x; every server in its own process, ")
+                .append("JVMs with -Xmx").append(config.serverHeap()).append("\n");
+        md.append(String.format(Locale.ROOT, "- **Settings**: ramp %s streams at %s event/s (Flask: %s), %s s warm-up"
+                        + " + %s s measured per step; high rate %d streams x %s events/s; stalled %d streams x %s "
+                        + "events/s, every 100th also %s events/s of %,d bytes; publishing %d subscribers, %d publisher connections for %s s; "
+                        + "Tomcat recommended connector `%s`%n",
+                config.streams(), num(config.rate()), config.flaskStreams(), num(config.warmupSeconds()),
+                num(config.measureSeconds()), config.highRateStreams(), num(config.highRateRate()),
+                config.stalledStreams(), num(config.stalledRate()), num(config.stalledHeavyRate()),
+                config.stalledHeavyBytes(),
+                config.publishSubscribers(), config.publishThreads(), num(config.publishSeconds()),
+                config.tomcatRecommended()));
+        md.append("- **Systems**:\n");
+        results.stream().map(Result::system).distinct()
+                .forEach(kind -> md.append("  - `").append(kind.id()).append("`: ").append(kind.description())
+                        .append("\n"));
+        md.append("\nLatency is publish-to-receive per delivered event (publish time taken in the publisher just "
+                + "before the POST is written). Memory is after a full GC in the server, over its baseline before "
+                + "any stream, divided by the streams held; Flask shows resident memory instead. CPU is percent of "
+                + "one core (200% = both). See bench/README.md for the method.\n");
+        rampSection(md);
+        ratioSection(md);
+        highRateSection(md);
+        stalledSection(md);
+        publishSection(md);
+        md.append("\n## Targets (DESIGN.md, issue 4)\n\n");
+        md.append(new Targets(results).table());
+        if (!problems.isEmpty()) {
+            md.append("\n## Problems during the run\n\n");
+            problems.forEach(problem -> md.append("- ").append(problem).append("\n"));
+        }
+        return md.toString();
+    }
+
+    private void rampSection(StringBuilder md) {
+        List<Result> ramp = ramp(r -> true);
+        if (ramp.isEmpty()) {
+            return;
+        }
+        md.append("\n## Streams held and broadcast latency (").append(num(config.rate()))
+                .append(" event/s to every stream)\n\n");
+        md.append("| system | streams asked | held | failures | deliveries/s | missing | p50 ms | p90 ms | p99 ms | "
+                + "max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | server CPU | "
+                + "client CPU |\n");
+        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+                + "---: | ---: |\n");
+        for (Result r : ramp) {
+            md.append(String.format(Locale.ROOT,
+                    "| %s | %,d | %,d | %s | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | %.0f%% |%n",
+                    r.system().id(), r.asked(), r.held(), failures(r), r.deliveriesPerSecond(), r.missing(),
+                    num(r.p50()), num(r.p90()), num(r.p99()), num(r.max()), num(r.heapKiB()), num(r.directKiB()),
+                    num(r.rssKiB()), r.serverThreads(), r.serverCpu(), r.clientCpu()));
+        }
+        md.append("\n![p99 latency against streams](").append(machine.stamp()).append("-p99.svg)\n");
+    }
+
+    private void ratioSection(StringBuilder md) {
+        List<String[]> pairs = List.of(
+                new String[] {"ssehub-jetty", "jetty-eventsource"},
+                new String[] {"ssehub-tomcat", "jetty-eventsource"},
+                new String[] {"ssehub-jetty", "nio-floor"},
+                new String[] {"ssehub-tomcat", "nio-floor"});
+        StringBuilder rows = new StringBuilder();
+        for (int streams : config.streams()) {
+            for (String[] pair : pairs) {
+                Optional<Result> ours = rampAt(pair[0], streams);
+                Optional<Result> peer = rampAt(pair[1], streams);
+                if (ours.isPresent() && peer.isPresent()) {
+                    Result a = ours.get();
+                    Result b = peer.get();
+                    rows.append(String.format(Locale.ROOT, "| %,d | %s / %s | %s | %s | %s | %s |%n", streams,
+                            pair[0], pair[1], ratio(a.p50(), b.p50()), ratio(a.p99(), b.p99()),
+                            ratio(a.max(), b.max()), ratio(memory(a), memory(b))));
+                }
+            }
+        }
+        for (Result ours : ramp(r -> r.system().isSsehub())) {
+            Optional<Result> flask = results.stream().filter(r -> r.system() == SystemKind.FLASK
+                    && r.asked() == ours.asked()).findFirst();
+            flask.ifPresent(f -> rows.append(String.format(Locale.ROOT, "| %,d | %s / flask | | | | streams held "
+                    + "%s; RSS/stream %s |%n", ours.asked(), ours.system().id(), ratio(ours.held(), f.held()),
+                    ratio(ours.rssKiB(), f.rssKiB()))));
+        }
+        if (rows.length() > 0) {
+            md.append("\n## Ratios, ours / peer (below 1: ssehub is lower)\n\n");
+            md.append("| streams | systems | p50 | p99 | max | heap + direct per stream |\n");
+            md.append("| ---: | --- | ---: | ---: | ---: | ---: |\n");
+            md.append(rows);
+        }
+    }
+
+    private void highRateSection(StringBuilder md) {
+        List<Result> rows = of("high-rate");
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## High rate: %,d streams x %s events/s%n%n", config.highRateStreams(),
+                num(config.highRateRate())));
+        md.append("| system | held | failures | events | deliveries/s | missing | p50 ms | p90 ms | p99 ms | max ms | "
+                + "publisher lag max ms | server CPU | client CPU |\n");
+        md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Result r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,d | %,.0f | %,d | %s | %s | %s | %s | %s | "
+                            + "%.0f%% | %.0f%% |%n", r.system().id(), r.held(), failures(r), r.events(),
+                    r.deliveriesPerSecond(), r.missing(), num(r.p50()), num(r.p90()), num(r.p99()), num(r.max()),
+                    num(r.publishLagMax()), r.serverCpu(), r.clientCpu()));
+        }
+    }
+
+    private void stalledSection(StringBuilder md) {
+        List<Result> rows = of("stalled");
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Stalled readers: %,d streams x %s events/s; every 100th stream "
+                        + "(4 KiB receive buffer) also reads a topic of %s events/s of %,d bytes, then stops reading; "
+                        + "measured after %s s more, so that their socket buffers are full%n%n",
+                config.stalledStreams(), num(config.stalledRate()), num(config.stalledHeavyRate()),
+                config.stalledHeavyBytes(), num(config.stalledFillSeconds())));
+        md.append("| system | readers stalled | others' deliveries/s | others missing | others' p50 ms | others' p99 ms | "
+                + "others' max ms | p99 / p99 with none stalled | server CPU |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Result r : rows) {
+            Optional<Result> none = rows.stream().filter(o -> o.system() == r.system()
+                    && o.variant().equals("none stalled")).findFirst();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,d | %s | %s | %s | %s | %.0f%% |%n",
+                    r.system().id(), r.variant(), r.deliveriesPerSecond(), r.missing(), num(r.p50()), num(r.p99()),
+                    num(r.max()), none.map(n -> ratio(r.p99(), n.p99())).orElse("n/a"), r.serverCpu()));
+        }
+    }
+
+    private void publishSection(StringBuilder md) {
+        List<Result> rows = of("publish");
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Publishing throughput: POST /publish flat out on %d keep-alive "
+                + "connections for %s s, %,d subscribers%n%n", config.publishThreads(), num(config.publishSeconds()),
+                config.publishSubscribers()));
+        md.append("| system | publishing | publishes/s | POST p99 ms | failed POSTs | deliveries/s | subscribers held | "
+                + "subscribers' missing | subscribers' p99 ms | server CPU |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Result r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %,d | %,.0f | %,d | %,d | %s | %.0f%% |%n",
+                    r.system().id(), r.variant(), r.publishesPerSecond(), num(r.publishP99()), r.publishFailures(),
+                    r.deliveriesPerSecond(), r.held(), r.missing(), num(r.p99()), r.serverCpu()));
+        }
+    }
+
+    String csv() {
+        StringBuilder csv = new StringBuilder("date,machine,load_before,scenario,system,variant,streams_asked,"
+                + "streams_held,failures,refused,reset,closed_by_server,non_200,unanswered,other_failures,events,"
+                + "deliveries,missing,deliveries_per_s,p50_ms,p90_ms,p99_ms,max_ms,heap_kib_per_stream,"
+                + "direct_kib_per_stream,rss_kib_per_stream,server_threads,server_cpu_pct,client_cpu_pct,"
+                + "publishes_per_s,publish_p99_ms,publisher_lag_max_ms,publish_failures\n");
+        String machineText = quote(machine.cores() + " cores, " + machine.memoryBytes() / (1024 * 1024) + " MiB, Linux "
+                + machine.kernel() + ", " + System.getProperty("java.runtime.version"));
+        for (Result r : results) {
+            LoadClient.Failures f = r.failures();
+            csv.append(String.join(",", machine.date().toString(), machineText, quote(machine.loadBefore()),
+                    r.scenario(), r.system().id(), quote(r.variant()), Integer.toString(r.asked()),
+                    Integer.toString(r.held()), Long.toString(f.total()), Long.toString(f.refused()),
+                    Long.toString(f.reset()), Long.toString(f.closedByServer()), Long.toString(f.badStatus()),
+                    Long.toString(f.unanswered()), Long.toString(f.other()), Long.toString(r.events()),
+                    Long.toString(r.deliveries()), Long.toString(r.missing()), csvNum(r.deliveriesPerSecond()),
+                    csvNum(r.p50()), csvNum(r.p90()), csvNum(r.p99()), csvNum(r.max()), csvNum(r.heapKiB()),
+                    csvNum(r.directKiB()), csvNum(r.rssKiB()), Integer.toString(r.serverThreads()),
+                    csvNum(r.serverCpu()), csvNum(r.clientCpu()), csvNum(r.publishesPerSecond()),
+                    csvNum(r.publishP99()), csvNum(r.publishLagMax()), Long.toString(r.publishFailures())));
+            csv.append("\n");
+        }
+        return csv.toString();
+    }
+
+    private List<Result> ramp(Predicate<Result> filter) {
+        return results.stream().filter(r -> r.scenario().equals("ramp")).filter(filter).toList();
+    }
+
+    private List<Result> of(String scenario) {
+        return results.stream().filter(r -> r.scenario().equals(scenario)).toList();
+    }
+
+    private Optional<Result> rampAt(String system, int streams) {
+        return ramp(r -> r.system().id().equals(system) && r.asked() == streams).stream().findFirst();
+    }
+
+    static double memory(Result r) {
+        return r.heapKiB() + (Double.isNaN(r.directKiB()) ? 0 : r.directKiB());
+    }
+
+    static String failures(Result r) {
+        LoadClient.Failures f = r.failures();
+        if (f.total() == 0) {
+            return "0";
+        }
+        List<String> parts = new ArrayList<>();
+        add(parts, f.refused(), "refused");
+        add(parts, f.reset(), "reset");
+        add(parts, f.closedByServer(), "closed by server");
+        add(parts, f.badStatus(), "non-200");
+        add(parts, f.unanswered(), "unanswered");
+        add(parts, f.other(), "other");
+        return String.join(", ", parts);
+    }
+
+    private static void add(List<String> parts, long count, String what) {
+        if (count > 0) {
+            parts.add(String.format(Locale.ROOT, "%,d %s", count, what));
+        }
+    }
+
+    static String ratio(double ours, double peer) {
+        return Double.isNaN(ours) || Double.isNaN(peer) || peer == 0 ? "n/a"
+                : String.format(Locale.ROOT, "%.2f", ours / peer);
+    }
+
+    static String num(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        if (Math.abs(value) >= 100 || value == Math.rint(value)) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, Math.abs(value) >= 10 ? "%.1f" : "%.2f", value);
+    }
+
+    private static String csvNum(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\"", "\"\"") + "\"";
+    }
+}

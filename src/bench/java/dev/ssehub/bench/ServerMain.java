@@ -1,0 +1,162 @@
+package dev.ssehub.bench;
+
+import dev.ssehub.bench.peer.EventSourcePeer;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server side of the benchmark, run as a child JVM so that its heap and CPU are its own. It starts one system
+ * on 127.0.0.1 and a free port, prints {@code READY <port>}, then answers its parent on standard input:
+ * {@code memory} prints {@code MEMORY <heap> <direct> <threads>} (bytes after a full GC); {@code stop} or the end of
+ * the input stops it.
+ *
+ * <p>Arguments: the system ({@link SystemKind#id()}), and for Tomcat a comma-separated list of connector
+ * properties ({@code name=value}). The WAR comes from {@code -Dbench.war}.
+ */
+public final class ServerMain {
+
+    private ServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SystemKind kind = SystemKind.of(args[0]);
+        String connectorSettings = args.length > 1 ? args[1] : "";
+        AutoCloseable server;
+        int port;
+        switch (kind) {
+            case SSEHUB_JETTY -> {
+                Server jetty = jetty(new WebAppContext(war(), "/"));
+                server = jetty::stop;
+                port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+            }
+            case JETTY_EVENTSOURCE -> {
+                Server jetty = jetty(EventSourcePeer.context(System.getProperty("ssehub.publishToken")));
+                server = jetty::stop;
+                port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+            }
+            case SSEHUB_TOMCAT, SSEHUB_TOMCAT_DEFAULT -> {
+                Tomcat tomcat = tomcat(connectorSettings);
+                server = () -> {
+                    tomcat.stop();
+                    tomcat.destroy();
+                };
+                port = tomcat.getConnector().getLocalPort();
+            }
+            case NIO_FLOOR -> {
+                NioFloorServer floor = NioFloorServer.start(System.getProperty("ssehub.publishToken"));
+                server = floor;
+                port = floor.port();
+            }
+            default -> throw new IllegalArgumentException(kind + " does not run in a JVM");
+        }
+        System.out.println("READY " + port);
+        System.out.flush();
+        try {
+            serveParent();
+        } finally {
+            try {
+                server.close();
+            } finally {
+                System.exit(0);
+            }
+        }
+    }
+
+    // The admin hook: one command a line on stdin, one answer a line on stdout.
+    private static void serveParent() throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line.trim()) {
+                case "memory" -> {
+                    System.gc();
+                    System.gc();
+                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                            .filter(pool -> pool.getName().equals("direct"))
+                            .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+                    System.out.println("MEMORY " + heap + " " + direct + " " + threads);
+                }
+                case "stop" -> {
+                    return;
+                }
+                default -> System.out.println("ERROR unknown command " + line);
+            }
+            System.out.flush();
+        }
+    }
+
+    private static String war() {
+        String war = System.getProperty("bench.war");
+        if (war == null || !Files.isRegularFile(Path.of(war))) {
+            throw new IllegalStateException("no WAR at -Dbench.war=" + war + ": run mvn package first");
+        }
+        return war;
+    }
+
+    // Jetty as it comes: default thread pool, connector and buffers; only the address is chosen.
+    private static Server jetty(org.eclipse.jetty.server.Handler handler) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setStopTimeout(0);
+        server.start();
+        return server;
+    }
+
+    private static Tomcat tomcat(String connectorSettings) throws Exception {
+        Path base = Files.createTempDirectory("ssehub-bench-tomcat");
+        Files.createDirectories(base.resolve("webapps"));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        for (String setting : connectorSettings.split(",")) {
+            if (!setting.isBlank()) {
+                String[] nameValue = setting.split("=", 2);
+                if (!connector.setProperty(nameValue[0].trim(), nameValue[1].trim())) {
+                    throw new IllegalArgumentException("Tomcat connector has no property " + nameValue[0]);
+                }
+            }
+        }
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        // The embedded distribution has no JSP engine, so Tomcat's default web.xml is left out.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp("", war());
+        Wrapper defaultServlet = context.createWrapper();
+        defaultServlet.setName("default");
+        defaultServlet.setServletClass(DefaultServlet.class.getName());
+        context.addChild(defaultServlet);
+        context.addServletMappingDecoded("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+        ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+        tomcat.start();
+        if (context.getState() != LifecycleState.STARTED) {
+            throw new IllegalStateException("the ssehub WAR failed to start in Tomcat");
+        }
+        return tomcat;
+    }
+}
