@@ -130,6 +130,11 @@ public final class Bench {
                         ? broadcast("ramp", kind, "", server, client, publisher, config.rate(), baseline)
                         : ticks(kind, server, client, baseline);
                 record(result);
+                if (client.failures().unanswered() > 0) {
+                    // Saturated: more streams would only wait out the answer timeout, a window's worth at a time.
+                    System.out.println("   " + kind.id() + " left streams unanswered: its ramp stops here");
+                    break;
+                }
             }
         }
     }

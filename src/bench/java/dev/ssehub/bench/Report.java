@@ -100,15 +100,17 @@ final class Report {
         }
         md.append("\n## Streams held and broadcast latency (").append(num(config.rate()))
                 .append(" event/s to every stream)\n\n");
-        md.append("| system | streams asked | held | failures | deliveries/s | missing | p50 ms | p90 ms | p99 ms | "
-                + "max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | server CPU | "
-                + "client CPU |\n");
+        md.append("| system | streams asked | held | failures | failed POSTs | deliveries/s | missing | p50 ms | "
+                + "p90 ms | p99 ms | max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | "
+                + "server CPU | client CPU |\n");
         md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-                + "---: | ---: |\n");
+                + "---: | ---: | ---: |\n");
         for (Result r : ramp) {
             md.append(String.format(Locale.ROOT,
-                    "| %s | %,d | %,d | %s | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | %.0f%% |%n",
-                    r.system().id(), r.asked(), r.held(), failures(r), r.deliveriesPerSecond(), r.missing(),
+                    "| %s | %,d | %,d | %s | %,d | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | "
+                            + "%.0f%% |%n",
+                    r.system().id(), r.asked(), r.held(), failures(r), r.publishFailures(), r.deliveriesPerSecond(),
+                    r.missing(),
                     num(r.p50()), num(r.p90()), num(r.p99()), num(r.max()), num(r.heapKiB()), num(r.directKiB()),
                     num(r.rssKiB()), r.serverThreads(), r.serverCpu(), r.clientCpu()));
         }
