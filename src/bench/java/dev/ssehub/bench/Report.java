@@ -17,13 +17,16 @@ final class Report {
     private final Machine machine;
     private final List<Result> results;
     private final List<String> problems;
+    private final List<String> runLog;
     private final double minutes;
 
-    Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, double minutes) {
+    Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, List<String> runLog,
+           double minutes) {
         this.config = config;
         this.machine = machine;
         this.results = List.copyOf(results);
         this.problems = List.copyOf(problems);
+        this.runLog = List.copyOf(runLog);
         this.minutes = minutes;
     }
 
@@ -90,6 +93,8 @@ final class Report {
             md.append("\n## Problems during the run\n\n");
             problems.forEach(problem -> md.append("- ").append(problem).append("\n"));
         }
+        md.append("\n## Run log (1-minute load average when each part started; Flask's threads raise it)\n\n");
+        runLog.forEach(line -> md.append("- ").append(line).append("\n"));
         return md.toString();
     }
 
