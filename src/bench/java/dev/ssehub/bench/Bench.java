@@ -35,6 +35,7 @@ public final class Bench {
     private final BenchConfig config;
     private final List<Result> results = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<String> runLog = new ArrayList<>();
     private int addressBase;
 
     private Bench(BenchConfig config) {
@@ -52,7 +53,7 @@ public final class Bench {
         bench.run();
         double minutes = (System.nanoTime() - started) / 60e9;
         Report report = new Report(config, machine.withLoadAfter(Machine.loadAverage()), bench.results,
-                bench.problems, minutes);
+                bench.problems, bench.runLog, minutes);
         List<Path> written = report.write();
         System.out.println(report.markdown());
         written.forEach(path -> System.out.println("wrote " + path));
@@ -102,7 +103,9 @@ public final class Bench {
     }
 
     private void attempt(String scenario, SystemKind kind, Step step) {
-        System.out.println("== " + scenario + " / " + kind.id());
+        String started = java.time.LocalTime.now().withNano(0) + ", load " + Machine.loadAverage().split(" ")[0];
+        runLog.add(scenario + " / " + kind.id() + ": started " + started);
+        System.out.println("== " + scenario + " / " + kind.id() + " (" + started + ")");
         try {
             step.run();
         } catch (Exception e) {
@@ -130,6 +133,11 @@ public final class Bench {
                         ? broadcast("ramp", kind, "", server, client, publisher, config.rate(), baseline)
                         : ticks(kind, server, client, baseline);
                 record(result);
+                if (client.failures().unanswered() > 0) {
+                    // Saturated: more streams would only wait out the answer timeout, a window's worth at a time.
+                    System.out.println("   " + kind.id() + " left streams unanswered: its ramp stops here");
+                    break;
+                }
             }
         }
     }
@@ -143,8 +151,10 @@ public final class Bench {
         }
     }
 
-    // Every 100th stream also reads a heavy topic; stalling those fills their buffers within seconds (loopback
-    // sockets buffer megabytes), so a server that blocks on them, or queues without bound, shows it.
+    // Every 100th stream also subscribes to a heavy topic. The first window has everyone reading and the heavy topic
+    // quiet; then those 1% stop reading and the heavy topic starts, which fills their buffers within seconds
+    // (loopback sockets buffer megabytes), so a server that blocks on them, or queues without bound, shows it. The
+    // second window thus carries more work than the first, never less.
     private void stalled(SystemKind kind) throws Exception {
         try (ServerProcess server = start(kind, "stalled"); LoadClient client = client(server)) {
             ServerProcess.Memory baseline = server.memory();
@@ -152,6 +162,11 @@ public final class Bench {
             Publisher heavy = Publisher.filler(address(server), BenchConfig.TOKEN, BenchConfig.HEAVY_TOPIC,
                     config.stalledHeavyBytes());
             open(client, config.stalledStreams());
+            publisher.runAtRate(config.stalledRate(), config.measureSeconds() / 2, PUBLISH_CONNECTIONS);
+            record(broadcast("stalled", kind, "none stalled", server, client, publisher, config.stalledRate(),
+                    baseline));
+            long stalled = client.stallStallable();
+            System.out.println("   stalled " + stalled + " readers");
             Thread heavyLoad = new Thread(() -> {
                 try {
                     heavy.runAtRate(config.stalledHeavyRate(), 3600, 2);
@@ -162,11 +177,6 @@ public final class Bench {
             heavyLoad.setDaemon(true);
             heavyLoad.start();
             try {
-                publisher.runAtRate(config.stalledRate(), config.measureSeconds() / 2, PUBLISH_CONNECTIONS);
-                record(broadcast("stalled", kind, "none stalled", server, client, publisher, config.stalledRate(),
-                        baseline));
-                long stalled = client.stallStallable();
-                System.out.println("   stalled " + stalled + " readers");
                 publisher.runAtRate(config.stalledRate(), config.stalledFillSeconds(), PUBLISH_CONNECTIONS);
                 Result result = broadcast("stalled", kind, stalled + " stalled", server, client, publisher,
                         config.stalledRate(), baseline);

@@ -17,13 +17,16 @@ final class Report {
     private final Machine machine;
     private final List<Result> results;
     private final List<String> problems;
+    private final List<String> runLog;
     private final double minutes;
 
-    Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, double minutes) {
+    Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, List<String> runLog,
+           double minutes) {
         this.config = config;
         this.machine = machine;
         this.results = List.copyOf(results);
         this.problems = List.copyOf(problems);
+        this.runLog = List.copyOf(runLog);
         this.minutes = minutes;
     }
 
@@ -90,6 +93,8 @@ final class Report {
             md.append("\n## Problems during the run\n\n");
             problems.forEach(problem -> md.append("- ").append(problem).append("\n"));
         }
+        md.append("\n## Run log (1-minute load average when each part started; Flask's threads raise it)\n\n");
+        runLog.forEach(line -> md.append("- ").append(line).append("\n"));
         return md.toString();
     }
 
@@ -100,15 +105,17 @@ final class Report {
         }
         md.append("\n## Streams held and broadcast latency (").append(num(config.rate()))
                 .append(" event/s to every stream)\n\n");
-        md.append("| system | streams asked | held | failures | deliveries/s | missing | p50 ms | p90 ms | p99 ms | "
-                + "max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | server CPU | "
-                + "client CPU |\n");
+        md.append("| system | streams asked | held | failures | failed POSTs | deliveries/s | missing | p50 ms | "
+                + "p90 ms | p99 ms | max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | "
+                + "server CPU | client CPU |\n");
         md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-                + "---: | ---: |\n");
+                + "---: | ---: | ---: |\n");
         for (Result r : ramp) {
             md.append(String.format(Locale.ROOT,
-                    "| %s | %,d | %,d | %s | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | %.0f%% |%n",
-                    r.system().id(), r.asked(), r.held(), failures(r), r.deliveriesPerSecond(), r.missing(),
+                    "| %s | %,d | %,d | %s | %,d | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | "
+                            + "%.0f%% |%n",
+                    r.system().id(), r.asked(), r.held(), failures(r), r.publishFailures(), r.deliveriesPerSecond(),
+                    r.missing(),
                     num(r.p50()), num(r.p90()), num(r.p99()), num(r.max()), num(r.heapKiB()), num(r.directKiB()),
                     num(r.rssKiB()), r.serverThreads(), r.serverCpu(), r.clientCpu()));
         }

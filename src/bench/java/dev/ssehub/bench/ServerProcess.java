@@ -34,11 +34,15 @@ final class ServerProcess implements AutoCloseable {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final PrintWriter commands;
     private final int port;
+    // Ends the child if the benchmark is stopped (Ctrl-C, kill) before it closes the child itself.
+    private final Thread killOnExit;
 
     private ServerProcess(Process process, boolean jvm, Path log) throws IOException, InterruptedException {
         this.process = process;
         this.jvm = jvm;
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-server-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         Writer logWriter = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         Thread reader = new Thread(() -> readOutput(logWriter), "server-output-" + process.pid());
@@ -124,6 +128,12 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
         }
     }
 
