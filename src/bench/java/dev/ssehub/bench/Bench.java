@@ -317,6 +317,8 @@ public final class Bench {
         }
         List<String> options = new ArrayList<>(List.of("-Xmx" + config.serverHeap(), "-Xms256m",
                 "-Dssehub.publishToken=" + BenchConfig.TOKEN, "-Dssehub.tickInterval=0",
+                // ssehub turns streams beyond ssehub.maxStreams (10,000 by default) away with a retry hint
+                "-Dssehub.maxStreams=20000",
                 "-Dbench.war=" + config.war().toAbsolutePath()));
         if (config.jfr()) {
             options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
