@@ -98,6 +98,9 @@ public final class Bench {
         }
     }
 
+    private static final int WARM_UP_STREAMS = 500;
+    private static final double WARM_UP_RATE = 100;
+
     private interface Step {
         void run() throws Exception;
     }
@@ -122,11 +125,9 @@ public final class Bench {
             return;
         }
         try (ServerProcess server = start(kind, "ramp"); LoadClient client = client(server)) {
+            warmUp(kind, server);
             ServerProcess.Memory baseline = server.memory();
             Publisher publisher = publisher(server, 0);
-            if (kind.publishes()) {
-                publisher.runAtRate(20, 1, PUBLISH_CONNECTIONS); // no subscriber yet: loads the publish path's classes
-            }
             for (int streams : kind == SystemKind.FLASK ? config.flaskStreams() : config.streams()) {
                 open(client, streams);
                 Result result = kind.publishes()
@@ -144,6 +145,7 @@ public final class Bench {
 
     private void highRate(SystemKind kind) throws Exception {
         try (ServerProcess server = start(kind, "high-rate"); LoadClient client = client(server)) {
+            warmUp(kind, server);
             ServerProcess.Memory baseline = server.memory();
             Publisher publisher = publisher(server, 0);
             open(client, config.highRateStreams());
@@ -157,6 +159,7 @@ public final class Bench {
     // second window thus carries more work than the first, never less.
     private void stalled(SystemKind kind) throws Exception {
         try (ServerProcess server = start(kind, "stalled"); LoadClient client = client(server)) {
+            warmUp(kind, server);
             ServerProcess.Memory baseline = server.memory();
             Publisher publisher = publisher(server, 0);
             Publisher heavy = Publisher.filler(address(server), BenchConfig.TOKEN, BenchConfig.HEAVY_TOPIC,
@@ -298,6 +301,24 @@ public final class Bench {
         }
     }
 
+    /**
+     * Measures a warm server, as it would be after minutes in production: a few hundred streams read events at a high
+     * rate until the JIT has compiled the delivery path (a fresh JVM otherwise compiles during the first windows,
+     * taking a core from the fan-out), then they leave and a few more events let the server notice they are gone.
+     */
+    private void warmUp(SystemKind kind, ServerProcess server) throws Exception {
+        if (!kind.publishes() || config.jitWarmupSeconds() <= 0) {
+            return;
+        }
+        Publisher publisher = publisher(server, 0);
+        try (LoadClient warmClient = client(server)) {
+            warmClient.openUpTo(WARM_UP_STREAMS, config.connectWindow());
+            publisher.runAtRate(WARM_UP_RATE, config.jitWarmupSeconds(), PUBLISH_CONNECTIONS);
+        }
+        publisher.runAtRate(10, 1, PUBLISH_CONNECTIONS); // writes to the closed sockets fail: the server lets go
+        TimeUnit.SECONDS.sleep(1);
+    }
+
     private void open(LoadClient client, int streams) throws InterruptedException {
         long started = System.nanoTime();
         client.openUpTo(streams, config.connectWindow());
@@ -323,6 +344,10 @@ public final class Bench {
         if (config.jfr()) {
             options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + config.logs().toAbsolutePath().resolve(kind.id() + "-" + scenario + ".jfr"));
+        }
+        for (String option : config.serverJvmOptions()) { // e.g. a profiler agent writing {run}.html
+            options.add(option.replace("{run}", config.logs().toAbsolutePath().resolve(kind.id() + "-" + scenario)
+                    .toString()));
         }
         List<String> args = switch (kind) {
             case SSEHUB_TOMCAT -> List.of(config.tomcatRecommended());

@@ -129,10 +129,13 @@ public final class Hub {
         }
     }
 
-    /** Offers a frame that is not an event (a heartbeat comment) to every subscriber, dropping those that are full. */
-    public void broadcastToAll(byte[] frame) {
+    /**
+     * Offers a heartbeat comment to every subscriber, each of which may skip it (see {@link EventSink#keepAlive}),
+     * dropping those that are full.
+     */
+    public void keepAlive(byte[] comment) {
         for (EventSink sink : topicsBySubscriber.keySet()) {
-            if (!sink.offer(frame)) {
+            if (!sink.keepAlive(comment)) {
                 drop(sink);
             }
         }

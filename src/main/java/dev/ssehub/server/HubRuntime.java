@@ -44,8 +44,10 @@ final class HubRuntime {
     static HubRuntime start(Settings settings) {
         HubRuntime runtime = new HubRuntime(settings);
         runtime.ticker.schedule(runtime.scheduler, settings.tickIntervalMillis());
-        long heartbeat = settings.heartbeatIntervalMillis();
-        runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        // A stream gets a heartbeat when a whole round passed without a byte to it: rounds at half the interval keep
+        // every silence within the interval, and a stream that is sent events costs no heartbeat at all.
+        long round = Math.max(1, settings.heartbeatIntervalMillis() / 2);
+        runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, round, round, TimeUnit.MILLISECONDS);
         return runtime;
     }
 
@@ -108,7 +110,7 @@ final class HubRuntime {
 
     private void heartbeat() {
         try {
-            hub.broadcastToAll(HEARTBEAT);
+            hub.keepAlive(HEARTBEAT);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat failed", e); // a thrown task would silently cancel the schedule
         }

@@ -38,12 +38,17 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private final Executor writer;
     private final Consumer<StreamSubscriber> onClose;
 
+    // Frames that piled up behind a slow socket go out joined, up to this many bytes in one write.
+    private static final int JOIN_BYTES = 16 * 1024;
+
     // Written under this object's monitor; read without it only to skip work early.
     private volatile boolean closed;
-    // Set once by finish(); the writer completes the response when the queue runs dry.
-    private volatile boolean finishing;
-    // Only touched by the current writer.
+    // Only touched by the current writer: a block taken from the queue but not yet written, and whether the
+    // response buffer holds bytes that were not flushed.
+    private byte[] next;
     private boolean unflushed;
+    // Set by every write, cleared by a keep-alive round: a stream that got bytes needs no heartbeat.
+    private volatile boolean wroteSinceKeepAlive;
 
     /** {@code onClose} runs once, on whichever thread closes the stream; it must not block. */
     StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writer,
@@ -57,8 +62,8 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     @Override
     public boolean offer(byte[] frame) {
-        if (closed || finishing) {
-            return false;
+        if (closed) {
+            return false; // the hub forgets it (again, if it subscribed after closing)
         }
         FrameQueue.Offer result = queue.offer(frame);
         if (result == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
@@ -67,13 +72,19 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         return result != FrameQueue.Offer.FULL;
     }
 
+    /** A heartbeat only for a stream that was sent nothing since the last round. */
+    @Override
+    public boolean keepAlive(byte[] comment) {
+        if (wroteSinceKeepAlive) {
+            wroteSinceKeepAlive = false;
+            return true;
+        }
+        return offer(comment);
+    }
+
     @Override
     public void finish(byte[] farewell) {
-        if (closed || finishing) {
-            return;
-        }
-        finishing = true;
-        if (queue.force(farewell) == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
+        if (!closed && queue.finish(farewell) == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
             wakeWriter();
         }
     }
@@ -137,23 +148,38 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     }
 
     // Under the monitor. False when the stream must close: it is finished, or a write failed (the client is gone).
+    // The usual event costs one take, one write, one flush and two isReady() calls.
     private boolean writeWhileReady() {
+        byte[] block = next;
+        next = null;
         try {
             while (!closed) {
-                if (!out.isReady()) {
-                    return true; // the container calls onWritePossible when the client has taken the bytes
+                if (block == null && !unflushed) {
+                    block = queue.take(JOIN_BYTES);
+                    if (block == null) {
+                        return true; // nothing queued: the next offer wakes a writer
+                    }
                 }
-                byte[] frame = queue.poll();
-                if (frame != null) {
-                    out.write(frame); // several small writes gather in the response buffer: one flush sends them
-                    unflushed = true;
-                } else if (unflushed) {
+                if (!out.isReady()) {
+                    next = block; // kept for onWritePossible, which the container calls when the client caught up
+                    return true;
+                }
+                if (block == null) {
                     unflushed = false;
                     out.flush();
-                } else if (finishing) {
-                    return false;
-                } else if (queue.releaseWriterIfEmpty()) {
-                    return true;
+                } else if (block == FrameQueue.END) {
+                    return false; // the farewell is out; completing the response sends what remains
+                } else {
+                    out.write(block);
+                    block = null;
+                    unflushed = true;
+                    if (out.isReady()) { // the bytes were only buffered, or a large write went out at once
+                        unflushed = false;
+                        out.flush();
+                    }
+                    if (!wroteSinceKeepAlive) {
+                        wroteSinceKeepAlive = true;
+                    }
                 }
             }
             return true;

@@ -235,6 +235,32 @@ class StreamContractTest extends ContainerTest {
     }
 
     @Test
+    void onlyStreamsThatWereSentNothingGetHeartbeats() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "400"));
+        SseConnection busy = open("stream?topic=busy");
+        SseConnection idle = open("stream?topic=quiet");
+        awaitSubscribers(2);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread publisher = new Thread(() -> {
+            while (!done.get()) {
+                hub().publish("busy", null, "x");
+                LockSupport.parkNanos(20_000_000); // far more often than the 200 ms heartbeat rounds
+            }
+        });
+        publisher.start();
+        try {
+            awaitUntil(() -> idle.events().comments().size() >= 4, "four heartbeats on the idle stream");
+        } finally {
+            done.set(true);
+            publisher.join();
+        }
+
+        busy.events().awaitEvents(20, TIMEOUT); // it was sent events all along
+        // One round may find it silent if this machine stalls the publisher for a whole round.
+        assertTrue(busy.events().comments().size() <= 1, "heartbeats on a busy stream: " + busy.events().comments());
+    }
+
+    @Test
     void undeployEndsEveryStreamWithARetryHintAndLeavesNoThreadBehind() throws Exception {
         start(Map.of("ssehub.retry", "2500"));
         SseConnection stream = open("stream");
