@@ -63,7 +63,9 @@ final class Report {
                 .append(machine.loadBefore()).append(", after ").append(machine.loadAfter()).append("\n");
         md.append("- **Load client**: this JVM, ").append(config.selectorThreads())
                 .append(" selector threads, loopback, source addresses 127.0.0.x; every server in its own process, ")
-                .append("JVMs with -Xmx").append(config.serverHeap()).append("\n");
+                .append("JVMs with -Xmx").append(config.serverHeap())
+                .append(config.serverJvmOptions().isEmpty() ? "" : " " + String.join(" ", config.serverJvmOptions()))
+                .append("\n");
         md.append(String.format(Locale.ROOT, "- **Settings**: ramp %s streams at %s event/s (Flask: %s), %s s warm-up"
                         + " + %s s measured per step; high rate %d streams x %s events/s; stalled %d streams x %s "
                         + "events/s, every 100th also %s events/s of %,d bytes; publishing %d subscribers, %d publisher connections for %s s; "
