@@ -177,7 +177,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                         unflushed = false;
                         out.flush();
                     }
-                    if (!wroteSinceKeepAlive) {
+                    if (!wroteSinceKeepAlive) { // read first: a volatile store on every event costs more
                         wroteSinceKeepAlive = true;
                     }
                 }
