@@ -8,18 +8,20 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Topics, event ids, the replay logs and the fan-out. Publishing assigns the next id, encodes the event once,
  * appends the bytes to the topic's replay log and offers the same bytes to every subscriber of the topic.
  *
- * <p>Publishing and subscribing share one lock, so a new subscriber gets its replay and then exactly the events
- * published after it: no gap and no duplicate at the seam. Nothing under the lock blocks: sinks only enqueue.
+ * <p>Publishing and registering a subscriber share one lock, so the seam between a replay and the live stream is
+ * exact: a reconnecting subscriber is registered behind a {@link ReplayGate} at a known head, its replay (the
+ * events up to that head) is copied outside the lock, and the live events that arrived meanwhile follow it. Nothing
+ * under the lock blocks: sinks only enqueue.
  */
 public final class Hub {
 
@@ -29,44 +31,50 @@ public final class Hub {
     /** How topic names look, as told to clients that send another. */
     public static final String TOPIC_RULE = "1 to 64 characters of A-Z a-z 0-9 _ . -";
 
-    // Ends a stream whose replay did not fit its queue; the client is back at once and replays the rest.
+    // Ends a stream given one page of a longer replay; the client is back at once for the next page.
     private static final byte[] REPLAY_PAGE_BREAK = SseEncoder.retry(100);
 
     private final long epoch;
-    private final int replaySize;
+    private final ReplayLimits limits;
+    private final LongSupplier clock;
 
     private final Object publishLock = new Object();
     // Written under publishLock; read by anyone.
     private volatile long lastSequence;
-    // Guarded by publishLock.
-    private final Map<String, ReplayLog> logs = new ConcurrentHashMap<>();
+    // Appended and evicted under publishLock; read by replays without it.
+    private final ReplayStore store;
 
+    // Only topics with subscribers have an entry: the last one to leave removes it.
     private final Map<String, Set<EventSink>> subscribersByTopic = new ConcurrentHashMap<>();
-    private final Map<EventSink, Set<String>> topicsBySubscriber = new ConcurrentHashMap<>();
+    private final Map<EventSink, Registration> registrations = new ConcurrentHashMap<>();
     private volatile boolean shutDown;
     private volatile byte[] farewell = new byte[0];
 
-    public Hub(int replaySize) {
-        this(replaySize, System.currentTimeMillis());
+    public Hub(ReplayLimits limits) {
+        this(limits, System.currentTimeMillis(), System::currentTimeMillis);
     }
 
-    Hub(int replaySize, long epoch) {
-        if (replaySize < 1) {
-            throw new IllegalArgumentException("replay size must be at least 1");
-        }
-        this.replaySize = replaySize;
+    Hub(ReplayLimits limits, long epoch, LongSupplier clock) {
+        this.limits = limits;
         this.epoch = epoch;
+        this.clock = clock;
+        this.store = new ReplayStore(limits);
     }
 
     /**
      * Publishes one event to a topic and returns its id. The event is in the replay log when this returns.
      *
      * @throws IllegalArgumentException when the type contains CR or LF
+     * @throws EventTooLargeException when the encoded event is larger than the limit; nothing was published
      * @throws IllegalStateException after {@link #shutdown}
      */
     public EventId publish(String topic, String type, String data) {
         // Encoded before taking the lock; only the id line is added under it.
         byte[] body = SseEncoder.encode(new SseEvent(null, type, data, null, null));
+        int longestIdLine = 44; // "id: " + two 18-digit numbers and a dash + "\n", rounded up
+        if (body.length + longestIdLine > limits.maxEventBytes()) {
+            throw new EventTooLargeException(body.length + longestIdLine, limits.maxEventBytes());
+        }
         List<EventSink> overflowed = null;
         EventId id;
         synchronized (publishLock) {
@@ -75,7 +83,7 @@ public final class Hub {
             }
             id = new EventId(epoch, lastSequence + 1);
             byte[] frame = withIdLine(id, body);
-            logs.computeIfAbsent(topic, t -> new ReplayLog(replaySize)).append(id.sequence(), frame);
+            store.append(topic, id.sequence(), frame, clock.getAsLong());
             lastSequence = id.sequence();
             Set<EventSink> subscribers = subscribersByTopic.get(topic);
             if (subscribers != null) {
@@ -88,7 +96,7 @@ public final class Hub {
             }
         }
         if (overflowed != null) {
-            overflowed.forEach(this::drop);
+            overflowed.forEach(target -> drop(target instanceof ReplayGate gate ? gate.sink : target));
         }
         return id;
     }
@@ -96,36 +104,50 @@ public final class Hub {
     /**
      * Registers a sink for some topics. When {@code lastEventId} is given, the sink first receives the events after
      * it, in order; when they cannot be replayed (too old, unknown, malformed) it receives one {@value #MISSED_EVENT}
-     * event instead. Then it receives every event published later.
+     * event instead. Then it receives every event published later. A replay longer than one page ends the stream
+     * after the page with a short {@code retry:}, and the client comes back from its last id for the next.
      */
     public void subscribe(Collection<String> topics, String lastEventId, EventSink sink) {
         Set<String> topicSet = Set.copyOf(topics);
+        if (lastEventId == null) {
+            synchronized (publishLock) {
+                if (!shutDown) {
+                    register(sink, topicSet, sink);
+                    return;
+                }
+            }
+            sink.finish(farewell);
+            return;
+        }
+        ReplayGate gate = new ReplayGate(sink, limits.pageBytes());
+        long head;
         synchronized (publishLock) {
             if (shutDown) {
                 sink.finish(farewell);
                 return;
             }
-            if (lastEventId != null && !replay(topicSet, lastEventId, sink)) {
-                sink.finish(REPLAY_PAGE_BREAK);
-                return;
-            }
-            topicsBySubscriber.put(sink, topicSet);
-            for (String topic : topicSet) {
-                subscribersByTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(sink);
-            }
+            head = lastSequence;
+            register(sink, topicSet, gate);
+        }
+        if (!replay(topicSet, lastEventId, head, sink)) {
+            unsubscribe(sink);
+            sink.finish(REPLAY_PAGE_BREAK);
+        } else if (!gate.open()) {
+            drop(sink);
         }
     }
 
     /** Forgets a sink; called when its client went away. Idempotent. */
     public void unsubscribe(EventSink sink) {
-        Set<String> topics = topicsBySubscriber.remove(sink);
-        if (topics != null) {
-            for (String topic : topics) {
-                Set<EventSink> subscribers = subscribersByTopic.get(topic);
-                if (subscribers != null) {
-                    subscribers.remove(sink);
-                }
-            }
+        Registration registration = registrations.remove(sink);
+        if (registration == null) {
+            return;
+        }
+        for (String topic : registration.topics()) {
+            subscribersByTopic.computeIfPresent(topic, (name, subscribers) -> {
+                subscribers.remove(registration.target());
+                return subscribers.isEmpty() ? null : subscribers;
+            });
         }
     }
 
@@ -134,10 +156,17 @@ public final class Hub {
      * dropping those that are full.
      */
     public void keepAlive(byte[] comment) {
-        for (EventSink sink : topicsBySubscriber.keySet()) {
+        for (EventSink sink : registrations.keySet()) {
             if (!sink.keepAlive(comment)) {
                 drop(sink);
             }
+        }
+    }
+
+    /** Forgets the replay logs of topics that were published nothing for {@link ReplayLimits#topicExpiryMillis}. */
+    public void expireIdleTopics() {
+        synchronized (publishLock) {
+            store.expireIdle(clock.getAsLong());
         }
     }
 
@@ -147,7 +176,7 @@ public final class Hub {
             this.farewell = farewell;
             shutDown = true;
         }
-        for (EventSink sink : List.copyOf(topicsBySubscriber.keySet())) {
+        for (EventSink sink : List.copyOf(registrations.keySet())) {
             unsubscribe(sink);
             sink.finish(farewell);
         }
@@ -155,7 +184,7 @@ public final class Hub {
 
     /** Ends every remaining stream at once; the last step of a shutdown. */
     public void abortAll() {
-        for (EventSink sink : List.copyOf(topicsBySubscriber.keySet())) {
+        for (EventSink sink : List.copyOf(registrations.keySet())) {
             drop(sink);
         }
     }
@@ -177,7 +206,22 @@ public final class Hub {
     }
 
     public int subscriberCount() {
-        return topicsBySubscriber.size();
+        return registrations.size();
+    }
+
+    /** Topics that have at least one subscriber now. */
+    public int subscribedTopicCount() {
+        return subscribersByTopic.size();
+    }
+
+    /** Topics whose replay logs hold events now. */
+    public int retainedTopicCount() {
+        return store.topicCount();
+    }
+
+    /** Bytes the replay logs hold now, counting a small overhead per event. */
+    public long retainedBytes() {
+        return store.retainedBytes();
     }
 
     /** The id of the newest event, or null before the first one. */
@@ -186,45 +230,51 @@ public final class Hub {
         return sequence == 0 ? null : new EventId(epoch, sequence);
     }
 
+    // Under publishLock: `target` is the sink itself, or its gate while it replays.
+    private void register(EventSink sink, Set<String> topics, EventSink target) {
+        registrations.put(sink, new Registration(topics, target));
+        for (String topic : topics) {
+            subscribersByTopic.compute(topic, (name, subscribers) -> {
+                Set<EventSink> set = subscribers != null ? subscribers : ConcurrentHashMap.newKeySet();
+                set.add(target);
+                return set;
+            });
+        }
+    }
+
     private void drop(EventSink sink) {
         unsubscribe(sink);
         sink.abort();
     }
 
-    // Under publishLock. False when the sink could not take the whole replay; it holds the oldest part.
-    private boolean replay(Set<String> topics, String lastEventId, EventSink sink) {
+    // Outside publishLock. Sends the events after `lastEventId` up to `head`, or a missed notice; false when the
+    // sink holds a page of a longer replay, or could not take it.
+    private boolean replay(Set<String> topics, String lastEventId, long head, EventSink sink) {
         EventId last = EventId.parse(lastEventId);
         if (last == null) {
-            return sink.offer(missed(lastEventId, "malformed"));
+            return sink.offer(missed(lastEventId, "malformed", head));
         }
-        if (last.epoch() != epoch || last.sequence() > lastSequence) {
-            return sink.offer(missed(lastEventId, "unknown"));
+        if (last.epoch() != epoch || last.sequence() > head) {
+            return sink.offer(missed(lastEventId, "unknown", head));
         }
-        List<ReplayLog.Entry> entries = new ArrayList<>();
-        for (String topic : topics) {
-            ReplayLog log = logs.get(topic);
-            if (log == null) {
-                continue;
-            }
-            if (!log.covers(last.sequence())) {
-                return sink.offer(missed(lastEventId, "too-old"));
-            }
-            log.collectAfter(last.sequence(), entries);
+        ReplayPage page = store.read(topics, last.sequence(), head, limits.pageBytes());
+        if (page == null) {
+            return sink.offer(missed(lastEventId, "too-old", head));
         }
-        entries.sort(Comparator.comparingLong(ReplayLog.Entry::sequence));
-        for (ReplayLog.Entry entry : entries) {
-            if (!sink.offer(entry.frame())) {
+        for (byte[] frame : page.frames()) {
+            if (!sink.offer(frame)) {
                 return false;
             }
         }
-        return true;
+        return page.complete();
     }
 
-    private byte[] missed(String lastEventId, String reason) {
-        EventId head = lastId();
+    // Its id is the head at registration, so the client's position moves on to where its live stream starts.
+    private byte[] missed(String lastEventId, String reason, long head) {
         String quoted = new String(JsonStringEncoder.getInstance().quoteAsString(lastEventId));
         String data = "{\"lastEventId\":\"" + quoted + "\",\"reason\":\"" + reason + "\"}";
-        return SseEncoder.encode(new SseEvent(head == null ? null : head.toString(), MISSED_EVENT, data, null, null));
+        String id = head == 0 ? null : new EventId(epoch, head).toString();
+        return SseEncoder.encode(new SseEvent(id, MISSED_EVENT, data, null, null));
     }
 
     private static byte[] withIdLine(EventId id, byte[] body) {
@@ -233,5 +283,9 @@ public final class Hub {
         System.arraycopy(idLine, 0, frame, 0, idLine.length);
         System.arraycopy(body, 0, frame, idLine.length, body.length);
         return frame;
+    }
+
+    /** What a subscribed sink asked for, and what the fan-out offers to: the sink, or its gate. */
+    private record Registration(Set<String> topics, EventSink target) {
     }
 }

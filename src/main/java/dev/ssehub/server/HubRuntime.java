@@ -33,10 +33,10 @@ final class HubRuntime {
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
-        this.hub = new Hub(settings.replaySize());
+        this.hub = new Hub(settings.replayLimits());
         this.writers = new WriterPool(settings.writerThreads(), "ssehub-writer");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
-        this.ticker = new Ticker(hub, tickerTopic());
+        this.ticker = new Ticker(time -> hub.publish(Ticker.TOPIC, null, time));
         this.cors = new CorsPolicy(settings.allowedOrigins());
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
     }
@@ -48,6 +48,8 @@ final class HubRuntime {
         // every silence within the interval, and a stream that is sent events costs no heartbeat at all.
         long round = Math.max(1, settings.heartbeatIntervalMillis() / 2);
         runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, round, round, TimeUnit.MILLISECONDS);
+        long sweep = Math.min(60_000, settings.topicExpiryMillis() / 4);
+        runtime.scheduler.scheduleAtFixedRate(runtime::expireIdleTopics, sweep, sweep, TimeUnit.MILLISECONDS);
         return runtime;
     }
 
@@ -111,8 +113,16 @@ final class HubRuntime {
     private void heartbeat() {
         try {
             hub.keepAlive(HEARTBEAT);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // even an OutOfMemoryError: the next round may well succeed
             LOG.log(Level.WARNING, "heartbeat failed", e); // a thrown task would silently cancel the schedule
+        }
+    }
+
+    private void expireIdleTopics() {
+        try {
+            hub.expireIdleTopics();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "expiring idle topics failed", e); // a thrown task would cancel the schedule
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.EventTooLargeException;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,6 +55,9 @@ public final class PublishServlet extends HttpServlet {
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-store");
             response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}");
+        } catch (EventTooLargeException tooLarge) {
+            Responses.reject(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    tooLarge.getMessage() + " (ssehub.maxEventBytes): send less data or fewer lines");
         } catch (Rejection rejection) {
             Responses.reject(response, rejection.status(), rejection.getMessage());
         } catch (IllegalStateException stopping) {

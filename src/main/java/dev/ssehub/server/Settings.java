@@ -1,5 +1,7 @@
 package dev.ssehub.server;
 
+import dev.ssehub.hub.ReplayLimits;
+
 import jakarta.servlet.ServletContext;
 
 import java.util.Arrays;
@@ -24,7 +26,17 @@ record Settings(
         List<String> allowedOrigins,
         int maxStreams,
         long overloadRetryMillis,
-        int responseBufferSize) {
+        int responseBufferSize,
+        long replayBytes,
+        long topicExpiryMillis) {
+
+    Settings {
+        if (maxQueueBytes < 2L * maxEventBytes) {
+            throw new IllegalArgumentException("ssehub.maxQueueBytes (" + maxQueueBytes + ") must be at least twice "
+                    + "ssehub.maxEventBytes (" + maxEventBytes + "), so that every event that can be published can "
+                    + "be delivered, and a reconnecting client always gets at least one event of its replay");
+        }
+    }
 
     /** Whether POST /publish is on: only when a token is configured. */
     boolean publishingEnabled() {
@@ -52,7 +64,14 @@ record Settings(
                 reader.list("allowedOrigins"),
                 (int) reader.number("maxStreams", 10_000, 1),
                 reader.number("overloadRetry", 10_000, 1),
-                (int) reader.number("responseBufferSize", 4096, 0));
+                (int) reader.number("responseBufferSize", 4096, 0),
+                reader.number("replayBytes", 64L << 20, 64 * 1024),
+                reader.number("topicExpiry", 3_600_000, 1000));
+    }
+
+    /** What the hub keeps for replay; one reconnect replays at most half a queue, leaving room for live events. */
+    ReplayLimits replayLimits() {
+        return new ReplayLimits(replaySize, replayBytes, topicExpiryMillis, maxEventBytes, maxQueueBytes / 2);
     }
 
     /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */

@@ -1,16 +1,18 @@
 package dev.ssehub.server;
 
-import dev.ssehub.hub.Hub;
-
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Publishes the server's time, {@code yyyy-MM-dd HH:mm:ss}, to the {@value #TOPIC} topic at a fixed interval. */
+/**
+ * Publishes the server's time, {@code yyyy-MM-dd HH:mm:ss}, at a fixed interval; the runtime sends it to the
+ * {@value #TOPIC} topic. One failed tick never stops the next.
+ */
 final class Ticker {
 
     /** The topic of the ticker; {@code GET /stream} without parameters carries it. */
@@ -18,13 +20,11 @@ final class Ticker {
     static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Logger LOG = Logger.getLogger(Ticker.class.getName());
 
-    private final Hub hub;
-    private final String topic;
+    private final Consumer<String> publishTime;
     private final Clock clock = Clock.systemDefaultZone();
 
-    Ticker(Hub hub, String topic) {
-        this.hub = hub;
-        this.topic = topic;
+    Ticker(Consumer<String> publishTime) {
+        this.publishTime = publishTime;
     }
 
     /** Starts ticking on the scheduler; an interval of 0 turns the ticker off. */
@@ -39,10 +39,10 @@ final class Ticker {
 
     void tick() {
         try {
-            hub.publish(topic, null, LocalDateTime.now(clock).format(FORMAT));
+            publishTime.accept(LocalDateTime.now(clock).format(FORMAT));
         } catch (IllegalStateException shutDown) {
             // the webapp is stopping; the scheduler is being shut down too
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // even an OutOfMemoryError: the next tick may well succeed
             LOG.log(Level.WARNING, "tick failed", e); // a thrown task would silently cancel the schedule
         }
     }

@@ -90,7 +90,7 @@ final class WriterPool {
                 for (Runnable task = running.pollFirst(); task != null; task = running.pollFirst()) {
                     try {
                         task.run();
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) { // an OutOfMemoryError must not end the lane for good
                         LOG.log(Level.WARNING, "a stream writer failed", e); // one stream's failure stops no other
                     }
                 }

@@ -5,7 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +24,7 @@ class HubTest {
     private static final long EPOCH = 1_700_000_000_000L;
 
     /** A sink that keeps every frame as text, and can be told to refuse after a number of frames. */
-    private static final class TextSink implements EventSink {
+    private static class TextSink implements EventSink {
         final List<String> frames = new ArrayList<>();
         int capacity = Integer.MAX_VALUE;
         boolean aborted;
@@ -45,9 +50,13 @@ class HubTest {
         }
     }
 
+    private static Hub hub(int eventsPerTopic) {
+        return new Hub(ReplayLimits.perTopic(eventsPerTopic), EPOCH, () -> 0L);
+    }
+
     @Test
     void idsCountUpAcrossTopicsAndFramesAreEncodedOnce() {
-        Hub hub = new Hub(10, EPOCH);
+        Hub hub = hub(10);
         TextSink a = new TextSink();
         TextSink b = new TextSink();
         hub.subscribe(List.of("a"), null, a);
@@ -66,7 +75,7 @@ class HubTest {
 
     @Test
     void replayMergesTheSubscribedTopicsInIdOrder() {
-        Hub hub = new Hub(10, EPOCH);
+        Hub hub = hub(10);
         for (int i = 1; i <= 6; i++) {
             hub.publish(i % 3 == 0 ? "c" : i % 2 == 0 ? "b" : "a", null, "e" + i);
         }
@@ -79,7 +88,7 @@ class HubTest {
 
     @Test
     void aTopicsLogKeepsItsOwnLastEventsSoAQuietTopicIsNotCrowdedOut() {
-        Hub hub = new Hub(3, EPOCH);
+        Hub hub = hub(3);
         hub.publish("quiet", null, "q1");
         for (int i = 0; i < 100; i++) {
             hub.publish("busy", null, "b" + i);
@@ -97,7 +106,7 @@ class HubTest {
 
     @Test
     void replayLongerThanTheQueueIsSentInPagesEndedByAShortRetry() {
-        Hub hub = new Hub(100, EPOCH);
+        Hub hub = hub(100);
         for (int i = 1; i <= 10; i++) {
             hub.publish("a", null, "e" + i);
         }
@@ -112,8 +121,154 @@ class HubTest {
     }
 
     @Test
+    void aReplayLongerThanAPageComesInPagesThatJoinWithoutGapOrDuplicate() {
+        // Three topics, frames of different sizes, pages of about 200 bytes: a page is cut where a topic is cut.
+        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 100, 200), EPOCH, () -> 0L);
+        List<Long> expected = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            String topic = i % 3 == 0 ? "c" : i % 2 == 0 ? "b" : "a";
+            hub.publish(topic, null, "x".repeat(i % 7 * 5));
+            if (!topic.equals("c")) {
+                expected.add((long) i);
+            }
+        }
+        List<Long> received = new ArrayList<>();
+        String lastId = EPOCH + "-0";
+        for (int pages = 1; ; pages++) {
+            TextSink sink = new TextSink();
+            hub.subscribe(List.of("a", "b"), lastId, sink);
+            for (String frame : sink.frames) {
+                received.add(EventId.parse(frame.substring(4, frame.indexOf('\n'))).sequence());
+            }
+            lastId = EPOCH + "-" + received.get(received.size() - 1);
+            if (sink.farewell == null) {
+                assertEquals(1, hub.subscriberCount(), "the last page goes live");
+                assertTrue(pages > 5, "pages: " + pages);
+                break;
+            }
+            assertEquals("retry: 100\n\n", sink.farewell);
+        }
+        assertEquals(expected, received);
+    }
+
+    @Test
+    void replayIsCopiedOutsideThePublishLockAndEventsPublishedMeanwhileFollowIt() throws Exception {
+        Hub hub = hub(100);
+        hub.publish("a", null, "one");
+        hub.publish("a", null, "two");
+        CountDownLatch replaying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TextSink sink = new TextSink() {
+            @Override
+            public boolean offer(byte[] frame) {
+                replaying.countDown();
+                awaitQuietly(release); // a sink must never block; here it shows that nobody waits for it
+                return super.offer(frame);
+            }
+        };
+        Thread subscriber = new Thread(() -> hub.subscribe(List.of("a"), EPOCH + "-0", sink));
+        subscriber.start();
+        assertTrue(replaying.await(5, TimeUnit.SECONDS));
+
+        CompletableFuture<EventId> live = CompletableFuture.supplyAsync(() -> hub.publish("a", null, "three"));
+        assertEquals(new EventId(EPOCH, 3), live.get(5, TimeUnit.SECONDS), "publishing waited for a replay");
+        release.countDown();
+        subscriber.join(5000);
+
+        assertEquals(List.of("id: " + EPOCH + "-1\ndata: one\n\n", "id: " + EPOCH + "-2\ndata: two\n\n",
+                "id: " + EPOCH + "-3\ndata: three\n\n"), sink.frames);
+        hub.publish("a", null, "four");
+        assertEquals("id: " + EPOCH + "-4\ndata: four\n\n", sink.frames.get(3));
+    }
+
+    @Test
+    void nothingOfATopicSurvivesItsLastSubscriberUnlessItHoldsEvents() {
+        Hub hub = hub(10);
+        List<TextSink> sinks = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 1000; i++) {
+            List<String> topics = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                topics.add(Long.toString(random.nextLong(), 36));
+            }
+            TextSink sink = new TextSink();
+            hub.subscribe(topics, null, sink);
+            sinks.add(sink);
+        }
+        hub.publish("kept", null, "an event");
+        assertEquals(16_000, hub.subscribedTopicCount());
+
+        sinks.forEach(hub::unsubscribe);
+
+        assertEquals(0, hub.subscribedTopicCount());
+        assertEquals(1, hub.retainedTopicCount());
+    }
+
+    @Test
+    void whatTheLogsHoldStaysWithinTheByteBudgetOldestFirst() {
+        Hub hub = new Hub(new ReplayLimits(1000, 20_000, 3_600_000, 1024, 2048), EPOCH, () -> 0L);
+        for (int i = 1; i <= 100_000; i++) {
+            hub.publish("topic-" + i, null, "event " + i);
+        }
+        assertTrue(hub.retainedBytes() <= 20_000, "retained " + hub.retainedBytes());
+        assertTrue(hub.retainedTopicCount() < 250, "topics " + hub.retainedTopicCount());
+
+        TextSink evicted = new TextSink();
+        hub.subscribe(List.of("topic-5"), EPOCH + "-4", evicted);
+        assertEquals(List.of("id: " + EPOCH + "-100000\nevent: missed\n"
+                + "data: {\"lastEventId\":\"" + EPOCH + "-4\",\"reason\":\"too-old\"}\n\n"), evicted.frames);
+        TextSink recent = new TextSink();
+        hub.subscribe(List.of("topic-99999", "topic-100000"), EPOCH + "-99998", recent);
+        assertEquals(List.of("id: " + EPOCH + "-99999\ndata: event 99999\n\n",
+                "id: " + EPOCH + "-100000\ndata: event 100000\n\n"), recent.frames);
+    }
+
+    @Test
+    void aTopicPublishedNothingForTheExpiryTimeForgetsItsLog() {
+        AtomicLong now = new AtomicLong();
+        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3000, 1024, 2048), EPOCH, now::get);
+        hub.publish("old", null, "o1");
+        now.set(2000);
+        hub.publish("new", null, "n1");
+        now.set(3500);
+        hub.expireIdleTopics();
+
+        assertEquals(1, hub.retainedTopicCount());
+        TextSink missedIt = new TextSink();
+        hub.subscribe(List.of("old"), EPOCH + "-0", missedIt);
+        assertTrue(missedIt.frames.get(0).contains("\"reason\":\"too-old\""), missedIt.frames.get(0));
+        TextSink sawIt = new TextSink();
+        hub.subscribe(List.of("old", "new"), EPOCH + "-1", sawIt);
+        assertEquals(List.of("id: " + EPOCH + "-2\ndata: n1\n\n"), sawIt.frames);
+    }
+
+    @Test
+    void anEventLargerOnTheWireThanTheLimitIsRefusedAndNothingIsPublished() {
+        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 1024, 2048), EPOCH, () -> 0L);
+        TextSink sink = new TextSink();
+        hub.subscribe(List.of("a"), null, sink);
+
+        // 200 bytes of data, but 200 lines of "data: " on the wire.
+        EventTooLargeException refused = assertThrows(EventTooLargeException.class,
+                () -> hub.publish("a", null, "\n".repeat(200)));
+        assertEquals(1024, refused.limitBytes());
+        assertTrue(refused.encodedBytes() > 1400, "encoded " + refused.encodedBytes());
+        assertNull(hub.lastId());
+        assertEquals(List.of(), sink.frames);
+        assertEquals(0, hub.retainedTopicCount());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aSinkThatRefusesIsDroppedAndTheOthersCarryOn() {
-        Hub hub = new Hub(10, EPOCH);
+        Hub hub = hub(10);
         TextSink full = new TextSink();
         full.capacity = 1;
         TextSink fine = new TextSink();
@@ -132,7 +287,7 @@ class HubTest {
 
     @Test
     void shutdownSaysFarewellAndRefusesNewWork() {
-        Hub hub = new Hub(10, EPOCH);
+        Hub hub = hub(10);
         TextSink sink = new TextSink();
         hub.subscribe(List.of("a"), null, sink);
 

@@ -52,7 +52,9 @@ class Http2MultiplexTest {
 
     @BeforeEach
     void start() throws Exception {
-        container = ServletContainer.start("jetty-h2c", Map.of("ssehub.tickInterval", "0"));
+        // Events up to 128 KiB, so that one is larger than HTTP/2's initial stream window.
+        container = ServletContainer.start("jetty-h2c", Map.of("ssehub.tickInterval", "0",
+                "ssehub.maxEventBytes", String.valueOf(128 * 1024), "ssehub.maxQueueBytes", String.valueOf(256 * 1024)));
         client = H2AsyncClientBuilder.create()
                 .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .build();

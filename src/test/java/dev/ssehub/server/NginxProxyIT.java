@@ -99,7 +99,8 @@ class NginxProxyIT extends ContainerTest {
         // to 1 GiB, hiding the stall from the hub; with X-Accel-Buffering: no nginx only relays, and the hub's
         // queue limit acts as it does without a proxy. (With proxy_ignore_headers X-Accel-Buffering added, this
         // test failed: the reader's events were held back over 10 s on Jetty, a temp file was written on Tomcat.)
-        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024),
+                "ssehub.maxEventBytes", String.valueOf(32 * 1024)));
         URI proxied = startNginx();
         SseConnection reader = openProxied(proxied.resolve("stream?topic=stall"));
         try (Socket stalled = new Socket()) {

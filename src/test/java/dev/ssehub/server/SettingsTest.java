@@ -52,4 +52,22 @@ class SettingsTest {
                 () -> Settings.load(Map.of("heartbeatInterval", "0")::get));
         assertEquals("ssehub.heartbeatInterval must be between 1 and 2147483647, not 0", tooSmall.getMessage());
     }
+
+    @Test
+    void aQueueThatCouldNotTakeTheLargestEventTwiceStopsTheStart() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(Map.of("maxQueueBytes", "100000", "maxEventBytes", "65536")::get));
+        assertEquals("ssehub.maxQueueBytes (100000) must be at least twice ssehub.maxEventBytes (65536), so that every "
+                + "event that can be published can be delivered, and a reconnecting client always gets at least one "
+                + "event of its replay", refused.getMessage());
+        Settings settings = Settings.load(Map.of("maxQueueBytes", "131072", "maxEventBytes", "65536")::get);
+        assertEquals(65536, settings.replayLimits().pageBytes());
+    }
+
+    @Test
+    void replayIsBoundedByDefault() {
+        Settings settings = Settings.load(key -> null);
+        assertEquals(64L << 20, settings.replayBytes());
+        assertEquals(3_600_000, settings.topicExpiryMillis());
+    }
 }

@@ -188,7 +188,8 @@ class StreamContractTest extends ContainerTest {
 
     @Test
     void aReaderThatNeverReadsIsDroppedWhileTheOthersGetEveryEvent() throws Exception {
-        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024)));
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxQueueBytes", String.valueOf(64 * 1024),
+                "ssehub.maxEventBytes", String.valueOf(32 * 1024)));
         List<SseConnection> readers = List.of(open("stream"), open("stream"), open("stream"));
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096); // before connecting, so the TCP window stays small
