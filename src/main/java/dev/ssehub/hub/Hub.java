@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Topics, event ids, the replay logs and the fan-out. Publishing assigns the next id, encodes the event once,
- * appends the bytes to the topic's replay log and offers the same bytes to every subscriber of the topic.
+ * Topics, the replay logs and the fan-out. Publishing encodes the event once and appends it to the {@link EventLog},
+ * which gives it its id and feeds it back, in id order with the events of every other node: the hub then appends
+ * the bytes to the topic's replay log and offers the same bytes to every subscriber of the topic.
  *
  * <p>Publishing and registering a subscriber share one lock, so the seam between a replay and the live stream is
  * exact: a reconnecting subscriber is registered behind a {@link ReplayGate} at a known head, its replay (the
@@ -34,15 +35,18 @@ public final class Hub {
     // Ends a stream given one page of a longer replay; the client is back at once for the next page.
     private static final byte[] REPLAY_PAGE_BREAK = SseEncoder.retry(100);
 
-    private final long epoch;
     private final ReplayLimits limits;
+    private final EventLog log;
     private final LongSupplier clock;
 
     private final Object publishLock = new Object();
-    // Written under publishLock; read by anyone.
+    // Written under publishLock by the log's feed; read by anyone. The epoch is 0 until the log started.
+    private volatile long epoch;
     private volatile long lastSequence;
-    // Appended and evicted under publishLock; read by replays without it.
-    private final ReplayStore store;
+    // Appended and evicted under publishLock; read by replays without it. A new epoch gets a new store.
+    private volatile ReplayStore store;
+    // Guarded by publishLock: subscribers waiting for an id this node has not received yet.
+    private int waitingForHead;
 
     // Only topics with subscribers have an entry: the last one to leave removes it.
     private final Map<String, Set<EventSink>> subscribersByTopic = new ConcurrentHashMap<>();
@@ -50,55 +54,49 @@ public final class Hub {
     private volatile boolean shutDown;
     private volatile byte[] farewell = new byte[0];
 
-    public Hub(ReplayLimits limits) {
-        this(limits, System.currentTimeMillis(), System::currentTimeMillis);
+    /** A hub on {@code log}; nothing flows until {@link #start}. */
+    public Hub(ReplayLimits limits, EventLog log) {
+        this(limits, log, System::currentTimeMillis);
     }
 
-    Hub(ReplayLimits limits, long epoch, LongSupplier clock) {
+    Hub(ReplayLimits limits, EventLog log, LongSupplier clock) {
         this.limits = limits;
-        this.epoch = epoch;
+        this.log = log;
         this.clock = clock;
         this.store = new ReplayStore(limits);
     }
 
+    /** Starts reading the log; with a shared log, may block until this node has read what the log holds. */
+    public Hub start() {
+        log.start(new Feed());
+        return this;
+    }
+
     /**
-     * Publishes one event to a topic and returns its id. The event is in the replay log when this returns.
+     * Publishes one event to a topic and returns its id, once the log holds it. With the log of a single node, the
+     * event is also in the replay log and queued for every subscriber when this returns.
      *
      * @throws IllegalArgumentException when the type contains CR or LF
      * @throws EventTooLargeException when the encoded event is larger than the limit; nothing was published
+     * @throws EventLogUnavailableException when the log cannot be reached; nothing was published
      * @throws IllegalStateException after {@link #shutdown}
      */
     public EventId publish(String topic, String type, String data) {
-        // Encoded before taking the lock; only the id line is added under it.
+        return publish(topic, type, data, null);
+    }
+
+    /** As {@link #publish(String, String, String)}; a key used in the last minutes returns that publish's id. */
+    public EventId publish(String topic, String type, String data, String idempotencyKey) {
+        // Encoded once, here; the id line is added when the log feeds it back.
         byte[] body = SseEncoder.encode(new SseEvent(null, type, data, null, null));
         int longestIdLine = 44; // "id: " + two 18-digit numbers and a dash + "\n", rounded up
         if (body.length + longestIdLine > limits.maxEventBytes()) {
             throw new EventTooLargeException(body.length + longestIdLine, limits.maxEventBytes());
         }
-        List<EventSink> overflowed = null;
-        EventId id;
-        synchronized (publishLock) {
-            if (shutDown) {
-                throw new IllegalStateException("the hub is shut down");
-            }
-            id = new EventId(epoch, lastSequence + 1);
-            byte[] frame = withIdLine(id, body);
-            store.append(topic, id.sequence(), frame, clock.getAsLong());
-            lastSequence = id.sequence();
-            Set<EventSink> subscribers = subscribersByTopic.get(topic);
-            if (subscribers != null) {
-                for (EventSink sink : subscribers) {
-                    if (!sink.offer(frame)) {
-                        overflowed = overflowed == null ? new ArrayList<>() : overflowed;
-                        overflowed.add(sink);
-                    }
-                }
-            }
+        if (shutDown) {
+            throw new IllegalStateException("the hub is shut down");
         }
-        if (overflowed != null) {
-            overflowed.forEach(target -> drop(target instanceof ReplayGate gate ? gate.sink : target));
-        }
-        return id;
+        return log.append(topic, body, idempotencyKey);
     }
 
     /**
@@ -120,16 +118,18 @@ public final class Hub {
             return;
         }
         ReplayGate gate = new ReplayGate(sink, limits.pageBytes());
-        long head;
+        EventId last = EventId.parse(lastEventId);
+        Position head;
         synchronized (publishLock) {
             if (shutDown) {
                 sink.finish(farewell);
                 return;
             }
-            head = lastSequence;
+            awaitHead(last);
+            head = new Position(epoch, lastSequence, store);
             register(sink, topicSet, gate);
         }
-        if (!replay(topicSet, lastEventId, head, sink)) {
+        if (!replay(topicSet, lastEventId, last, head, sink)) {
             unsubscribe(sink);
             sink.finish(REPLAY_PAGE_BREAK);
         } else if (!gate.open()) {
@@ -161,6 +161,11 @@ public final class Hub {
                 drop(sink);
             }
         }
+    }
+
+    /** Stops the log: nothing more is delivered. Part of a shutdown, after {@link #shutdown}. */
+    public void stopLog() {
+        log.stop();
     }
 
     /** Forgets the replay logs of topics that were published nothing for {@link ReplayLimits#topicExpiryMillis}. */
@@ -230,6 +235,11 @@ public final class Hub {
         return sequence == 0 ? null : new EventId(epoch, sequence);
     }
 
+    /** The epoch of the log's ids now; 0 before the log started. */
+    public long epoch() {
+        return epoch;
+    }
+
     // Under publishLock: `target` is the sink itself, or its gate while it replays.
     private void register(EventSink sink, Set<String> topics, EventSink target) {
         registrations.put(sink, new Registration(topics, target));
@@ -247,17 +257,36 @@ public final class Hub {
         sink.abort();
     }
 
-    // Outside publishLock. Sends the events after `lastEventId` up to `head`, or a missed notice; false when the
-    // sink holds a page of a longer replay, or could not take it.
-    private boolean replay(Set<String> topics, String lastEventId, long head, EventSink sink) {
-        EventId last = EventId.parse(lastEventId);
+    // Under publishLock: an id of this epoch that this node has not received yet was handed out by another node;
+    // wait a moment for it rather than call it unknown.
+    private void awaitHead(EventId last) {
+        if (last == null || last.epoch() != epoch || last.sequence() <= lastSequence || log.catchUpMillis() == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + log.catchUpMillis() * 1_000_000;
+        waitingForHead++;
+        try {
+            for (long left = log.catchUpMillis(); left > 0 && last.epoch() == epoch && last.sequence() > lastSequence;
+                    left = (deadline - System.nanoTime()) / 1_000_000) {
+                publishLock.wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waitingForHead--;
+        }
+    }
+
+    // Outside publishLock. Sends the events after `last` up to `head`, or a missed notice; false when the sink
+    // holds a page of a longer replay, or could not take it.
+    private boolean replay(Set<String> topics, String lastEventId, EventId last, Position head, EventSink sink) {
         if (last == null) {
             return sink.offer(missed(lastEventId, "malformed", head));
         }
-        if (last.epoch() != epoch || last.sequence() > head) {
+        if (last.epoch() != head.epoch() || last.sequence() > head.sequence()) {
             return sink.offer(missed(lastEventId, "unknown", head));
         }
-        ReplayPage page = store.read(topics, last.sequence(), head, limits.pageBytes());
+        ReplayPage page = head.store().read(topics, last.sequence(), head.sequence(), limits.pageBytes());
         if (page == null) {
             return sink.offer(missed(lastEventId, "too-old", head));
         }
@@ -270,10 +299,10 @@ public final class Hub {
     }
 
     // Its id is the head at registration, so the client's position moves on to where its live stream starts.
-    private byte[] missed(String lastEventId, String reason, long head) {
+    private static byte[] missed(String lastEventId, String reason, Position head) {
         String quoted = new String(JsonStringEncoder.getInstance().quoteAsString(lastEventId));
         String data = "{\"lastEventId\":\"" + quoted + "\",\"reason\":\"" + reason + "\"}";
-        String id = head == 0 ? null : new EventId(epoch, head).toString();
+        String id = head.epoch() == 0 ? null : head.id().toString(); // before the log started there is no position
         return SseEncoder.encode(new SseEvent(id, MISSED_EVENT, data, null, null));
     }
 
@@ -283,6 +312,91 @@ public final class Hub {
         System.arraycopy(idLine, 0, frame, 0, idLine.length);
         System.arraycopy(body, 0, frame, idLine.length, body.length);
         return frame;
+    }
+
+    /** Where the log stood when a subscriber registered, and the replay logs of that epoch. */
+    private record Position(long epoch, long sequence, ReplayStore store) {
+
+        EventId id() {
+            return new EventId(epoch, sequence);
+        }
+    }
+
+    /** How the log feeds the hub: one thread at a time, in id order. */
+    private final class Feed implements LogListener {
+
+        @Override
+        public void deliver(EventId id, String topic, byte[] body) {
+            byte[] frame = withIdLine(id, body);
+            List<EventSink> overflowed;
+            synchronized (publishLock) {
+                if (id.epoch() != epoch) {
+                    startOver(new EventId(id.epoch(), id.sequence() - 1));
+                }
+                store.append(topic, id.sequence(), frame, clock.getAsLong());
+                lastSequence = id.sequence();
+                overflowed = offer(subscribersByTopic.get(topic), frame);
+                if (waitingForHead > 0) {
+                    publishLock.notifyAll();
+                }
+            }
+            dropAll(overflowed);
+        }
+
+        @Override
+        public void skip(EventId through) {
+            List<EventSink> overflowed;
+            synchronized (publishLock) {
+                if (through.epoch() == epoch && through.sequence() <= lastSequence) {
+                    return; // nothing this node has not seen
+                }
+                String reason = through.epoch() == epoch ? "too-old" : "unknown";
+                EventId previous = lastId();
+                if (through.epoch() == epoch) {
+                    store.forgetThrough(through.sequence());
+                    lastSequence = through.sequence();
+                } else {
+                    startOver(through);
+                }
+                // Live subscribers did not get what the log lost: each is told, then carries on.
+                Position head = new Position(epoch, lastSequence, store);
+                overflowed = previous == null ? null
+                        : offer(registrations.values().stream().map(Registration::target).toList(),
+                                missed(previous.toString(), reason, head));
+                if (waitingForHead > 0) {
+                    publishLock.notifyAll();
+                }
+            }
+            dropAll(overflowed);
+        }
+
+        // Under publishLock: a new epoch; what the replay logs held belongs to the old one.
+        private void startOver(EventId through) {
+            store = new ReplayStore(limits);
+            store.forgetThrough(through.sequence());
+            epoch = through.epoch();
+            lastSequence = through.sequence();
+        }
+
+        // Under publishLock; returns the targets that could not take the frame.
+        private List<EventSink> offer(Collection<EventSink> targets, byte[] frame) {
+            List<EventSink> overflowed = null;
+            if (targets != null && !shutDown) {
+                for (EventSink target : targets) {
+                    if (!target.offer(frame)) {
+                        overflowed = overflowed == null ? new ArrayList<>() : overflowed;
+                        overflowed.add(target);
+                    }
+                }
+            }
+            return overflowed;
+        }
+
+        private void dropAll(List<EventSink> overflowed) {
+            if (overflowed != null) {
+                overflowed.forEach(target -> drop(target instanceof ReplayGate gate ? gate.sink : target));
+            }
+        }
     }
 
     /** What a subscribed sink asked for, and what the fan-out offers to: the sink, or its gate. */

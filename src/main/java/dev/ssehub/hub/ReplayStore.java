@@ -33,6 +33,8 @@ final class ReplayStore {
     private long retainedEntries;
     // Written by the publishing thread, read by anyone (metrics, tests).
     private volatile long retainedBytes;
+    // Every event up to this one is gone for every topic: the log lost it before this node could keep it.
+    private volatile long forgottenThrough;
 
     ReplayStore(ReplayLimits limits) {
         this.limits = limits;
@@ -58,6 +60,11 @@ final class ReplayStore {
         }
     }
 
+    /** Publisher only. Events up to {@code sequence} can no longer be replayed, whatever their topic. */
+    void forgetThrough(long sequence) {
+        forgottenThrough = Math.max(forgottenThrough, sequence);
+    }
+
     /** Publisher only. Forgets the logs of topics that were published nothing for the configured time. */
     void expireIdle(long nowMillis) {
         long cutoff = nowMillis - limits.topicExpiryMillis();
@@ -78,6 +85,9 @@ final class ReplayStore {
      * as many as fit {@code maxBytes} (at least one). Null when one topic lost events after {@code after}.
      */
     ReplayPage read(Collection<String> topics, long after, long through, long maxBytes) {
+        if (after < forgottenThrough) {
+            return null;
+        }
         List<List<ReplayLog.Entry>> perTopic = new ArrayList<>(topics.size());
         long horizon = Long.MAX_VALUE; // beyond the last entry of a topic cut short, another page must follow
         for (String topic : topics) {

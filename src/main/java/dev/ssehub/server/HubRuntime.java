@@ -1,6 +1,7 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.Hub;
+import dev.ssehub.hub.MemoryEventLog;
 import dev.ssehub.wire.SseEncoder;
 
 import jakarta.servlet.ServletContext;
@@ -33,7 +34,7 @@ final class HubRuntime {
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
-        this.hub = new Hub(settings.replayLimits());
+        this.hub = new Hub(settings.replayLimits(), new MemoryEventLog()).start();
         this.writers = new WriterPool(settings.writerThreads(), "ssehub-writer");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.ticker = new Ticker(time -> hub.publish(Ticker.TOPIC, null, time));

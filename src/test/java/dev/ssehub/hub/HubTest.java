@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +52,11 @@ class HubTest {
     }
 
     private static Hub hub(int eventsPerTopic) {
-        return new Hub(ReplayLimits.perTopic(eventsPerTopic), EPOCH, () -> 0L);
+        return hub(ReplayLimits.perTopic(eventsPerTopic), () -> 0L);
+    }
+
+    private static Hub hub(ReplayLimits limits, LongSupplier clock) {
+        return new Hub(limits, new MemoryEventLog(EPOCH, new IdempotencyKeys(clock)), clock).start();
     }
 
     @Test
@@ -123,7 +128,7 @@ class HubTest {
     @Test
     void aReplayLongerThanAPageComesInPagesThatJoinWithoutGapOrDuplicate() {
         // Three topics, frames of different sizes, pages of about 200 bytes: a page is cut where a topic is cut.
-        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 100, 200), EPOCH, () -> 0L);
+        Hub hub = hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 100, 200), () -> 0L);
         List<Long> expected = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
             String topic = i % 3 == 0 ? "c" : i % 2 == 0 ? "b" : "a";
@@ -206,7 +211,7 @@ class HubTest {
 
     @Test
     void whatTheLogsHoldStaysWithinTheByteBudgetOldestFirst() {
-        Hub hub = new Hub(new ReplayLimits(1000, 20_000, 3_600_000, 1024, 2048), EPOCH, () -> 0L);
+        Hub hub = hub(new ReplayLimits(1000, 20_000, 3_600_000, 1024, 2048), () -> 0L);
         for (int i = 1; i <= 100_000; i++) {
             hub.publish("topic-" + i, null, "event " + i);
         }
@@ -226,7 +231,7 @@ class HubTest {
     @Test
     void aTopicPublishedNothingForTheExpiryTimeForgetsItsLog() {
         AtomicLong now = new AtomicLong();
-        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3000, 1024, 2048), EPOCH, now::get);
+        Hub hub = hub(new ReplayLimits(1000, 1 << 20, 3000, 1024, 2048), now::get);
         hub.publish("old", null, "o1");
         now.set(2000);
         hub.publish("new", null, "n1");
@@ -244,7 +249,7 @@ class HubTest {
 
     @Test
     void anEventLargerOnTheWireThanTheLimitIsRefusedAndNothingIsPublished() {
-        Hub hub = new Hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 1024, 2048), EPOCH, () -> 0L);
+        Hub hub = hub(new ReplayLimits(1000, 1 << 20, 3_600_000, 1024, 2048), () -> 0L);
         TextSink sink = new TextSink();
         hub.subscribe(List.of("a"), null, sink);
 
@@ -256,6 +261,128 @@ class HubTest {
         assertNull(hub.lastId());
         assertEquals(List.of(), sink.frames);
         assertEquals(0, hub.retainedTopicCount());
+    }
+
+    /** A log the test feeds by hand, as a shared log feeds a node: gaps, new epochs, ids from other nodes. */
+    private static final class FedLog implements EventLog {
+        LogListener hub;
+        long catchUpMillis;
+
+        @Override
+        public void start(LogListener hub) {
+            this.hub = hub;
+            hub.skip(new EventId(EPOCH, 0));
+        }
+
+        @Override
+        public EventId append(String topic, byte[] body, String idempotencyKey) {
+            throw new EventLogUnavailableException("the test publishes through deliver", null);
+        }
+
+        @Override
+        public long catchUpMillis() {
+            return catchUpMillis;
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        void deliver(long epoch, long sequence, String topic, String data) {
+            hub.deliver(new EventId(epoch, sequence), topic, ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void whatTheLogLostIsAMissedNoticeForLiveSubscribersAndTooOldForReplays() {
+        FedLog log = new FedLog();
+        Hub hub = new Hub(ReplayLimits.perTopic(100), log, () -> 0L).start();
+        log.deliver(EPOCH, 1, "a", "one");
+        TextSink live = new TextSink();
+        hub.subscribe(List.of("a"), null, live);
+
+        log.hub.skip(new EventId(EPOCH, 5)); // this node fell behind, and the log forgot 2 to 5
+        log.deliver(EPOCH, 6, "a", "six");
+
+        assertEquals(List.of("id: " + EPOCH + "-5\nevent: missed\n"
+                + "data: {\"lastEventId\":\"" + EPOCH + "-1\",\"reason\":\"too-old\"}\n\n",
+                "id: " + EPOCH + "-6\ndata: six\n\n"), live.frames);
+        TextSink behind = new TextSink();
+        hub.subscribe(List.of("a"), EPOCH + "-1", behind);
+        assertTrue(behind.frames.get(0).contains("\"reason\":\"too-old\""), behind.frames.get(0));
+        TextSink after = new TextSink();
+        hub.subscribe(List.of("a"), EPOCH + "-5", after);
+        assertEquals(List.of("id: " + EPOCH + "-6\ndata: six\n\n"), after.frames);
+    }
+
+    @Test
+    void aNewEpochMakesEveryOldIdUnknownAndTellsLiveSubscribers() {
+        FedLog log = new FedLog();
+        Hub hub = new Hub(ReplayLimits.perTopic(100), log, () -> 0L).start();
+        log.deliver(EPOCH, 1, "a", "old");
+        TextSink live = new TextSink();
+        hub.subscribe(List.of("a"), null, live);
+        long newEpoch = EPOCH + 1000;
+
+        log.hub.skip(new EventId(newEpoch, 0)); // the log lost its data and starts over
+        log.deliver(newEpoch, 1, "a", "new");
+
+        assertEquals(List.of("id: " + newEpoch + "-0\nevent: missed\n"
+                + "data: {\"lastEventId\":\"" + EPOCH + "-1\",\"reason\":\"unknown\"}\n\n",
+                "id: " + newEpoch + "-1\ndata: new\n\n"), live.frames);
+        TextSink old = new TextSink();
+        hub.subscribe(List.of("a"), EPOCH + "-1", old);
+        assertEquals(List.of("id: " + newEpoch + "-1\nevent: missed\n"
+                + "data: {\"lastEventId\":\"" + EPOCH + "-1\",\"reason\":\"unknown\"}\n\n"), old.frames);
+        TextSink fromTheStart = new TextSink();
+        hub.subscribe(List.of("a"), newEpoch + "-0", fromTheStart);
+        assertEquals(List.of("id: " + newEpoch + "-1\ndata: new\n\n"), fromTheStart.frames);
+    }
+
+    @Test
+    void aClientWithAnIdThisNodeHasNotReceivedYetWaitsForItInsteadOfBeingToldUnknown() throws Exception {
+        FedLog log = new FedLog();
+        log.catchUpMillis = 5000;
+        Hub hub = new Hub(ReplayLimits.perTopic(100), log, () -> 0L).start();
+        log.deliver(EPOCH, 1, "a", "one");
+        TextSink movedHere = new TextSink();
+        Thread subscriber = new Thread(() -> hub.subscribe(List.of("a"), EPOCH + "-3", movedHere));
+        subscriber.start();
+        awaitState(subscriber, Thread.State.TIMED_WAITING);
+
+        log.deliver(EPOCH, 2, "a", "two");
+        log.deliver(EPOCH, 3, "a", "three");
+        subscriber.join(5000);
+        log.deliver(EPOCH, 4, "a", "four");
+
+        assertEquals(List.of("id: " + EPOCH + "-4\ndata: four\n\n"), movedHere.frames);
+    }
+
+    @Test
+    void aPublishRetriedWithItsIdempotencyKeyGetsTheFirstIdAndPublishesNothing() {
+        AtomicLong now = new AtomicLong();
+        Hub hub = hub(ReplayLimits.perTopic(100), now::get);
+        TextSink sink = new TextSink();
+        hub.subscribe(List.of("a"), null, sink);
+
+        EventId first = hub.publish("a", null, "once", "key-1");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(first, hub.publish("a", null, "once", "key-1"));
+        }
+        EventId other = hub.publish("a", null, "twice", "key-2");
+        now.set(IdempotencyKeys.TTL_MILLIS + 1);
+        EventId afterExpiry = hub.publish("a", null, "once", "key-1");
+
+        assertEquals(List.of(first, other, afterExpiry), sink.frames.stream()
+                .map(frame -> EventId.parse(frame.substring(4, frame.indexOf('\n')))).toList());
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.getState() != state) {
+            assertTrue(System.nanoTime() < deadline, "thread never reached " + state);
+            Thread.sleep(5);
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
