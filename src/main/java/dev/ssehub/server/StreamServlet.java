@@ -112,9 +112,14 @@ public final class StreamServlet extends HttpServlet {
         }
     }
 
+    // An empty id is no id: the client has seen nothing, so it starts live instead of being told it missed events.
     private static String lastEventId(HttpServletRequest request) {
         String header = request.getHeader("Last-Event-ID");
-        return header != null ? header : request.getParameter("lastEventId");
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        String parameter = request.getParameter("lastEventId");
+        return parameter == null || parameter.isEmpty() ? null : parameter;
     }
 
     /** The topics one stream asked for, or why they were refused. */

@@ -344,6 +344,22 @@ class StreamContractTest extends ContainerTest {
         assertEquals(1, runtime().admission().openStreams());
     }
 
+    @Test
+    void anEmptyLastEventIdIsNoIdAndTheStreamStartsLive() throws Exception {
+        start(QUIET);
+        hub().publish("clock", null, "before");
+        SseConnection byHeader = open("stream", Map.of("Last-Event-ID", ""));
+        SseConnection byQuery = open("stream?lastEventId=");
+        awaitSubscribers(2);
+
+        EventId live = hub().publish("clock", null, "live");
+
+        for (SseConnection stream : List.of(byHeader, byQuery)) {
+            assertEquals(new SseEvent(live.toString(), null, "live", null, null), stream.events().awaitEvent(TIMEOUT));
+            stream.events().assertNoMore(Duration.ofMillis(200));
+        }
+    }
+
     private static List<SseEvent> eventsFrom(int first, int last, List<EventId> ids) {
         List<SseEvent> events = new ArrayList<>();
         for (int i = first; i <= last; i++) {
