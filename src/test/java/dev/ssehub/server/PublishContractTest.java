@@ -187,6 +187,40 @@ class PublishContractTest extends ContainerTest {
     }
 
     @Test
+    void loneSurrogatesAreNotUnicodeAndPublishNothing() throws Exception {
+        startPublishing(Map.of());
+        SseConnection stream = open("stream?topic=t");
+        awaitSubscribers(1);
+        Map<String, String> cases = Map.of(
+                "{\"topic\":\"t\",\"data\":\"x\\ud800y\"}", "field 'data' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\",\"data\":\"\\udc00\\ud800\"}", "field 'data' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\",\"data\":\"x\",\"event\":\"\\udc00\"}",
+                "field 'event' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\\ud800\",\"data\":\"x\"}", "field 'topic' is not valid Unicode: lone surrogate");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Reply reply = post(JSON, c.getKey());
+            assertEquals(400, reply.status(), c.getKey());
+            assertEquals(c.getValue() + "\n", reply.body(), c.getKey());
+        }
+        assertNull(hub().lastId(), "nothing was published");
+
+        Reply pair = post(JSON, "{\"topic\":\"t\",\"data\":\"\\ud83d\\ude00\"}");
+        assertEquals(event(idOf(pair, "t"), null, "\ud83d\ude00"), stream.events().awaitEvent(TIMEOUT));
+    }
+
+    @Test
+    void aJsonErrorIsOneLineWithItsControlCharactersEscaped() throws Exception {
+        startPublishing(Map.of());
+
+        Reply reply = post(JSON, "{\"topic\":\"a\",\"data\":tr\u001b\u0085u\r\ne}");
+
+        assertEquals(400, reply.status());
+        assertEquals("invalid JSON: Unrecognized token 'tr\\x1b\\x85u': was expecting (JSON String, Number, Array, "
+                + "Object or token 'null', 'true' or 'false')\n", reply.body());
+        assertNull(hub().lastId());
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsRefusedBeforeItEnds() throws Exception {
         startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
         try (Socket socket = new Socket(container.baseUri().getHost(), container.baseUri().getPort())) {
