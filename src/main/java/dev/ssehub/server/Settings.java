@@ -49,10 +49,18 @@ record Settings(
                 (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1),
                 lookup.apply("publishToken"),
                 (int) reader.number("maxEventBytes", 64 * 1024, 256),
-                reader.list("allowedOrigins"),
+                allowedOrigins(reader.list("allowedOrigins")),
                 (int) reader.number("maxStreams", 10_000, 1),
                 reader.number("overloadRetry", 10_000, 1),
                 (int) reader.number("responseBufferSize", 4096, 0));
+    }
+
+    private static List<String> allowedOrigins(List<String> origins) {
+        if (origins.contains(CorsPolicy.OPAQUE_ORIGIN)) {
+            throw new IllegalArgumentException("ssehub.allowedOrigins must not list 'null': "
+                    + "every sandboxed frame and file:// page sends it");
+        }
+        return origins;
     }
 
     /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */

@@ -310,6 +310,34 @@ class PublishContractTest extends ContainerTest {
     }
 
     @Test
+    void anyOriginMeansEveryOriginButNull() throws Exception {
+        startPublishing(Map.of("ssehub.allowedOrigins", "*"));
+        String anywhere = "https://anywhere.example";
+
+        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", anywhere))) {
+            assertEquals(anywhere, stream.header("Access-Control-Allow-Origin"));
+            assertEquals("true", stream.header("Access-Control-Allow-Credentials"));
+        }
+        // Every sandboxed frame and file:// page sends "null": granting it would grant them all, with credentials.
+        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", "null"))) {
+            assertEquals(200, stream.status());
+            assertNull(stream.header("Access-Control-Allow-Origin"));
+            assertNull(stream.header("Access-Control-Allow-Credentials"));
+        }
+        Reply preflight = Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", "null",
+                "Access-Control-Request-Method", "POST"), null, null);
+        assertEquals(403, preflight.status());
+        assertEquals("origin 'null' is never allowed: sandboxed frames and file:// pages all send it\n",
+                preflight.body());
+        assertNull(preflight.header("Access-Control-Allow-Origin"));
+        Reply post = Http.send("POST", container.uri("publish"), Map.of("Origin", "null", "Authorization",
+                "Bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
+        assertEquals(200, post.status(), "the token still publishes; a page of origin null cannot read the answer");
+        assertNull(post.header("Access-Control-Allow-Origin"));
+        assertNull(post.header("Access-Control-Allow-Credentials"));
+    }
+
+    @Test
     void eightPublishersAndTwoHundredSubscribersLoseNothingAndKeepTheOrder() throws Exception {
         startPublishing(Map.of());
         String[] topics = {"t0", "t1", "t2", "t3"};

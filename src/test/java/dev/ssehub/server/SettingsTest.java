@@ -52,4 +52,12 @@ class SettingsTest {
                 () -> Settings.load(Map.of("heartbeatInterval", "0")::get));
         assertEquals("ssehub.heartbeatInterval must be between 1 and 2147483647, not 0", tooSmall.getMessage());
     }
+
+    @Test
+    void theNullOriginCannotBeAllowed() {
+        IllegalArgumentException listed = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(Map.of("allowedOrigins", "https://a.example, null")::get));
+        assertEquals("ssehub.allowedOrigins must not list 'null': every sandboxed frame and file:// page sends it",
+                listed.getMessage());
+    }
 }
