@@ -28,6 +28,7 @@ class SettingsTest {
         assertEquals(256 * 1024, settings.maxQueueBytes());
         assertEquals(1000, settings.replaySize());
         assertEquals(64 * 1024, settings.maxEventBytes());
+        assertEquals(10_000, settings.bodyReadTimeoutMillis());
         assertNull(settings.publishToken());
         assertFalse(settings.publishingEnabled());
         assertEquals(List.of(), settings.allowedOrigins());

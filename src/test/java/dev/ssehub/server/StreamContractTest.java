@@ -319,16 +319,19 @@ class StreamContractTest extends ContainerTest {
         for (int i = 0; i < 5; i++) { // more than maxStreams: none of them may keep a place
             try (RawConnection connection = RawConnection.open(container.baseUri(), TIMEOUT)) {
                 // A keep-alive connection: the GET pipelined after the HEAD must be answered too.
-                connection.send("HEAD " + path + "stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+                connection.send("HEAD " + path + "stream HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Accept: text/event-stream\r\n\r\n"
                         + "GET " + path + "stream?topic=no%2Fway HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 Http.Reply head = connection.readReply(true);
                 assertEquals(200, head.status());
-                assertEquals("text/event-stream;charset=utf-8", head.header("Content-Type").toLowerCase().replace(" ", ""));
+                assertEquals("text/event-stream;charset=utf-8",
+                        head.header("Content-Type").toLowerCase().replace(" ", ""));
                 assertEquals("no-cache, no-transform", head.header("Cache-Control"));
                 assertEquals("no", head.header("X-Accel-Buffering"));
                 Http.Reply pipelined = connection.readReply(false);
                 assertEquals(400, pipelined.status());
-                assertEquals("invalid topic name 'no/way': 1 to 64 characters of A-Z a-z 0-9 _ . -\n", pipelined.body());
+                assertEquals("invalid topic name 'no/way': 1 to 64 characters of A-Z a-z 0-9 _ . -\n",
+                        pipelined.body());
             }
             try (RawConnection connection = RawConnection.open(container.baseUri(), TIMEOUT)) {
                 connection.send("HEAD " + path + "stream?topic=no%2Fway HTTP/1.1\r\nHost: localhost\r\n\r\n");
