@@ -9,9 +9,13 @@ import java.util.List;
 /**
  * Which other origins may read the stream and publish: none by default (same-origin only), a list of origins such
  * as {@code https://app.example.com}, or {@code *} for any. Allowed origins are echoed, never {@code *}, so that
- * {@code EventSource(url, {withCredentials: true})} works.
+ * {@code EventSource(url, {withCredentials: true})} works. The origin {@code null} is never allowed, not even by
+ * {@code *}: every sandboxed frame and {@code file://} page sends it, so a grant to one is a grant to all of them.
  */
 final class CorsPolicy {
+
+    /** What browsers send for an opaque origin: sandboxed frames, {@code file://} pages, some redirects. */
+    static final String OPAQUE_ORIGIN = "null";
 
     private final List<String> allowedOrigins;
     private final boolean anyOrigin;
@@ -37,6 +41,11 @@ final class CorsPolicy {
     /** Answers a preflight for {@code POST /publish}: 204 with the grants, or 403 for an origin not allowed. */
     void preflight(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String origin = request.getHeader("Origin");
+        if (OPAQUE_ORIGIN.equals(origin)) {
+            Responses.reject(response, HttpServletResponse.SC_FORBIDDEN,
+                    "origin 'null' is never allowed: sandboxed frames and file:// pages all send it");
+            return;
+        }
         if (origin == null || !isAllowed(origin)) {
             Responses.reject(response, HttpServletResponse.SC_FORBIDDEN,
                     "origin not allowed: add it to ssehub.allowedOrigins");
@@ -50,6 +59,6 @@ final class CorsPolicy {
     }
 
     private boolean isAllowed(String origin) {
-        return anyOrigin || allowedOrigins.contains(origin);
+        return !OPAQUE_ORIGIN.equals(origin) && (anyOrigin || allowedOrigins.contains(origin));
     }
 }

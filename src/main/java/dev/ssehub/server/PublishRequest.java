@@ -53,6 +53,10 @@ record PublishRequest(String topic, String type, String data) {
     }
 
     private static PublishRequest validated(String topic, String type, String data) throws Rejection {
+        // A JSON escape can spell half a surrogate pair: no UTF-8 can carry it, so it would reach readers as '?'.
+        requireUnicode("topic", topic);
+        requireUnicode("data", data);
+        requireUnicode("event", type);
         if (topic == null) {
             throw badRequest("missing field 'topic'");
         }
@@ -76,6 +80,12 @@ record PublishRequest(String topic, String type, String data) {
         return new PublishRequest(topic, eventType, data);
     }
 
+    private static void requireUnicode(String field, String value) throws Rejection {
+        if (value != null && Responses.hasLoneSurrogate(value)) {
+            throw badRequest("field '" + field + "' is not valid Unicode: lone surrogate");
+        }
+    }
+
     private static Map<String, String> jsonFields(byte[] body) throws Rejection {
         String text = strictUtf8(body, "body");
         Map<String, String> fields = new HashMap<>();
@@ -94,7 +104,7 @@ record PublishRequest(String topic, String type, String data) {
                 throw badRequest("unexpected content after the JSON object");
             }
         } catch (JsonParseException e) {
-            throw badRequest("invalid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw badRequest("invalid JSON: " + e.getOriginalMessage()); // the token it quotes is escaped in the answer
         } catch (IOException e) {
             throw badRequest("invalid JSON");
         }

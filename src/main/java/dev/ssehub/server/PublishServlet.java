@@ -8,14 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * {@code POST /publish}: publishes one event to a topic for a client holding the publish token. The body is form
  * fields or a JSON object with {@code topic}, {@code data} and optionally {@code event}; the answer is
- * {@code {"id":"...","topic":"..."}}, sent once the event is in the replay log. Every refusal is a 4xx with a
- * one-line reason, and publishes nothing.
+ * {@code {"id":"...","topic":"..."}}, sent once the event is in the replay log. The token is checked before the
+ * body is read, and the body is read without holding a thread ({@link BodyReader}). Every refusal is a 4xx (503
+ * while the hub stops) with a one-line reason, and publishes nothing.
  */
 public final class PublishServlet extends HttpServlet {
 
@@ -45,24 +44,37 @@ public final class PublishServlet extends HttpServlet {
 
     private void publish(HttpServletRequest request, HttpServletResponse response) throws IOException {
         cors.grant(request, response);
+        String contentType = request.getContentType();
+        Settings settings = runtime.settings();
+        BodyReader body = BodyReader.start(request, settings.maxEventBytes(), settings.bodyReadTimeoutMillis());
         try {
             authorize(request.getHeader("Authorization"), response);
-            byte[] body = readBody(request, runtime.settings().maxEventBytes());
-            PublishRequest publish = PublishRequest.parse(request.getContentType(), body);
-            EventId id = runtime.hub().publish(publish.topic(), publish.type(), publish.data());
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-store");
-            response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}");
-        } catch (EventTooLargeException tooLarge) {
-            Responses.reject(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                    tooLarge.getMessage() + " (ssehub.maxEventBytes): send less data or fewer lines");
         } catch (Rejection rejection) {
-            Responses.reject(response, rejection.status(), rejection.getMessage());
+            body.refuse(rejection); // before a byte of the body is read
+            return;
+        }
+        body.read(bytes -> answer(PublishRequest.parse(contentType, bytes), response));
+    }
+
+    private void answer(PublishRequest publish, HttpServletResponse response) throws Rejection, IOException {
+        EventId id = publishToHub(publish, response);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}");
+    }
+
+    // The hub's refusals of one event: each is one catch clause here that throws the Rejection answering it.
+    private EventId publishToHub(PublishRequest publish, HttpServletResponse response) throws Rejection {
+        try {
+            return runtime.hub().publish(publish.topic(), publish.type(), publish.data());
+        } catch (EventTooLargeException tooLarge) {
+            throw new Rejection(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    tooLarge.getMessage() + " (ssehub.maxEventBytes): send less data or fewer lines");
         } catch (IllegalStateException stopping) {
             response.setHeader("Retry-After", "5");
-            Responses.reject(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the hub is shutting down");
+            throw new Rejection(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the hub is shutting down");
         }
     }
 
@@ -79,39 +91,5 @@ public final class PublishServlet extends HttpServlet {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"ssehub\", error=\"invalid_token\"");
             throw new Rejection(HttpServletResponse.SC_UNAUTHORIZED, "wrong publish token");
         }
-    }
-
-    // Reads at most one byte past the limit, so an oversized body costs no more than the limit to refuse.
-    private static byte[] readBody(HttpServletRequest request, int limit) throws IOException, Rejection {
-        long declared = request.getContentLengthLong();
-        if (declared > limit) {
-            throw tooLarge(limit);
-        }
-        byte[] buffer = new byte[declared >= 0 ? (int) declared : Math.min(limit + 1, 8192)];
-        int length = 0;
-        try (InputStream in = request.getInputStream()) {
-            while (true) {
-                if (length == buffer.length) {
-                    if (length > limit) {
-                        throw tooLarge(limit);
-                    }
-                    buffer = Arrays.copyOf(buffer, Math.min(limit + 1, buffer.length * 2 + 1));
-                }
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0) {
-                    break;
-                }
-                length += n;
-            }
-        }
-        if (length > limit) {
-            throw tooLarge(limit);
-        }
-        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
-    }
-
-    private static Rejection tooLarge(int limit) {
-        return new Rejection(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                "the body is larger than " + limit + " bytes (ssehub.maxEventBytes)");
     }
 }

@@ -1,6 +1,6 @@
 package dev.ssehub.server;
 
-/** A request refused with a 4xx status and a one-line reason; nothing was done on its behalf. */
+/** A request refused with an error status and a one-line reason; nothing was done on its behalf. */
 final class Rejection extends Exception {
 
     private final int status;

@@ -23,6 +23,7 @@ record Settings(
         int writerThreads,
         String publishToken,
         int maxEventBytes,
+        long bodyReadTimeoutMillis,
         List<String> allowedOrigins,
         int maxStreams,
         long overloadRetryMillis,
@@ -61,7 +62,8 @@ record Settings(
                 (int) reader.number("writerThreads", Runtime.getRuntime().availableProcessors(), 1),
                 lookup.apply("publishToken"),
                 (int) reader.number("maxEventBytes", 64 * 1024, 256),
-                reader.list("allowedOrigins"),
+                reader.number("bodyReadTimeout", 10_000, 1),
+                allowedOrigins(reader.list("allowedOrigins")),
                 (int) reader.number("maxStreams", 10_000, 1),
                 reader.number("overloadRetry", 10_000, 1),
                 (int) reader.number("responseBufferSize", 4096, 0),
@@ -72,6 +74,14 @@ record Settings(
     /** What the hub keeps for replay; one reconnect replays at most half a queue, leaving room for live events. */
     ReplayLimits replayLimits() {
         return new ReplayLimits(replaySize, replayBytes, topicExpiryMillis, maxEventBytes, maxQueueBytes / 2);
+    }
+
+    private static List<String> allowedOrigins(List<String> origins) {
+        if (origins.contains(CorsPolicy.OPAQUE_ORIGIN)) {
+            throw new IllegalArgumentException("ssehub.allowedOrigins must not list 'null': "
+                    + "every sandboxed frame and file:// page sends it");
+        }
+        return origins;
     }
 
     /** {@code maxQueueBytes} becomes {@code SSEHUB_MAX_QUEUE_BYTES}. */

@@ -27,10 +27,8 @@ public final class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        runtime.cors().grant(request, response);
-        TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic());
-        if (!selection.isValid()) {
-            Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
+        TopicSelection selection = checkedSelection(request, response);
+        if (selection == null) {
             return;
         }
         if (!runtime.admission().tryAdmit()) {
@@ -49,6 +47,29 @@ public final class StreamServlet extends HttpServlet {
         runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber);
         // Last: the container's first onWritePossible sends the headers and what is queued so far.
         response.getOutputStream().setWriteListener(subscriber);
+    }
+
+    /**
+     * The headers a GET would get, and nothing else. The default HEAD runs doGet into a response that discards the
+     * body, so no write ever fails and the stream would hold its place and its connection forever.
+     */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (checkedSelection(request, response) != null) {
+            streamHeaders(response);
+        }
+    }
+
+    // Grants CORS and checks the topics; null when the request was refused (the answer is written).
+    private TopicSelection checkedSelection(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        runtime.cors().grant(request, response);
+        TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic());
+        if (!selection.isValid()) {
+            Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
+            return null;
+        }
+        return selection;
     }
 
     private StreamSubscriber startStream(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -91,9 +112,14 @@ public final class StreamServlet extends HttpServlet {
         }
     }
 
+    // An empty id is no id: the client has seen nothing, so it starts live instead of being told it missed events.
     private static String lastEventId(HttpServletRequest request) {
         String header = request.getHeader("Last-Event-ID");
-        return header != null ? header : request.getParameter("lastEventId");
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        String parameter = request.getParameter("lastEventId");
+        return parameter == null || parameter.isEmpty() ? null : parameter;
     }
 
     /** The topics one stream asked for, or why they were refused. */

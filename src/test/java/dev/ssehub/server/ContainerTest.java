@@ -38,6 +38,11 @@ abstract class ContainerTest {
         container = ServletContainer.start(containerKind, params);
     }
 
+    /** Starts with at most {@code maxThreads} threads in the container's pool. */
+    void start(Map<String, String> params, int maxThreads) throws Exception {
+        container = ServletContainer.startWithThreads(containerKind, params, maxThreads);
+    }
+
     SseConnection open(String pathAndQuery) throws Exception {
         return open(pathAndQuery, Map.of());
     }

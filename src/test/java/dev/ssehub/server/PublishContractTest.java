@@ -4,6 +4,7 @@ import dev.ssehub.hub.EventId;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.testkit.Http;
 import dev.ssehub.testkit.Http.Reply;
+import dev.ssehub.testkit.RawConnection;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URLEncoder;
@@ -24,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -187,6 +191,40 @@ class PublishContractTest extends ContainerTest {
     }
 
     @Test
+    void loneSurrogatesAreNotUnicodeAndPublishNothing() throws Exception {
+        startPublishing(Map.of());
+        SseConnection stream = open("stream?topic=t");
+        awaitSubscribers(1);
+        Map<String, String> cases = Map.of(
+                "{\"topic\":\"t\",\"data\":\"x\\ud800y\"}", "field 'data' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\",\"data\":\"\\udc00\\ud800\"}", "field 'data' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\",\"data\":\"x\",\"event\":\"\\udc00\"}",
+                "field 'event' is not valid Unicode: lone surrogate",
+                "{\"topic\":\"t\\ud800\",\"data\":\"x\"}", "field 'topic' is not valid Unicode: lone surrogate");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Reply reply = post(JSON, c.getKey());
+            assertEquals(400, reply.status(), c.getKey());
+            assertEquals(c.getValue() + "\n", reply.body(), c.getKey());
+        }
+        assertNull(hub().lastId(), "nothing was published");
+
+        Reply pair = post(JSON, "{\"topic\":\"t\",\"data\":\"\\ud83d\\ude00\"}");
+        assertEquals(event(idOf(pair, "t"), null, "\ud83d\ude00"), stream.events().awaitEvent(TIMEOUT));
+    }
+
+    @Test
+    void aJsonErrorIsOneLineWithItsControlCharactersEscaped() throws Exception {
+        startPublishing(Map.of());
+
+        Reply reply = post(JSON, "{\"topic\":\"a\",\"data\":tr\u001b\u0085u\r\ne}");
+
+        assertEquals(400, reply.status());
+        assertEquals("invalid JSON: Unrecognized token 'tr\\x1b\\x85u': was expecting (JSON String, Number, Array, "
+                + "Object or token 'null', 'true' or 'false')\n", reply.body());
+        assertNull(hub().lastId());
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsRefusedBeforeItEnds() throws Exception {
         startPublishing(Map.of("ssehub.maxEventBytes", "1024"));
         try (Socket socket = new Socket(container.baseUri().getHost(), container.baseUri().getPort())) {
@@ -203,6 +241,66 @@ class PublishContractTest extends ContainerTest {
             assertEquals("HTTP/1.1 413", answer);
         }
         assertNull(hub().lastId());
+    }
+
+    @Test
+    void slowBodiesHoldNoThreadAndAreRefusedWith408AtTheDeadline() throws Exception {
+        // 8 threads in the container's pool, 12 publishers trickling their bodies: blocking reads would take them all.
+        startPublishing(Map.of("ssehub.bodyReadTimeout", "3000"), 8);
+        String head = "POST " + container.baseUri().getPath() + "publish HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: " + FORM + "\r\n"
+                + "Content-Length: 65536\r\n\r\n" + "topic=a&data=";
+        List<RawConnection> slow = new ArrayList<>();
+        List<RawConnection> unauthorized = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService prompt = Executors.newSingleThreadExecutor();
+        try {
+            long started = System.nanoTime();
+            for (int i = 0; i < 12; i++) {
+                slow.add(RawConnection.open(container.baseUri(), TIMEOUT));
+                slow.get(i).send(head);
+            }
+            // Refused at once, without the body: a container left to drain it would hold a thread as well.
+            for (int i = 0; i < 12; i++) {
+                unauthorized.add(RawConnection.open(container.baseUri(), TIMEOUT));
+                unauthorized.get(i).send(head.replace(TOKEN, "wrong"));
+                Reply refused = unauthorized.get(i).readReply(false);
+                assertEquals(401, refused.status());
+                assertEquals("wrong publish token\n", refused.body());
+                assertEquals("close", refused.header("Connection"));
+            }
+            trickle.scheduleAtFixedRate(() -> {
+                for (RawConnection connection : slow) {
+                    sendQuietly(connection, "x");
+                }
+                for (RawConnection connection : unauthorized) {
+                    sendQuietly(connection, "x");
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+
+            // Answered long before the slow bodies' deadline, while they keep trickling.
+            EventId id = prompt.submit(() -> publishJson("a", null, "prompt")).get(2, TimeUnit.SECONDS);
+            SseConnection stream = prompt.submit(() -> open("stream?topic=a")).get(2, TimeUnit.SECONDS);
+            assertEquals(200, stream.status());
+            trickle.shutdownNow();
+            assertTrue(trickle.awaitTermination(5, TimeUnit.SECONDS));
+
+            for (RawConnection connection : slow) {
+                Reply refused = connection.readReply(false);
+                assertEquals(408, refused.status());
+                assertEquals("the body did not arrive within 3000 ms (ssehub.bodyReadTimeout)\n", refused.body());
+                assertEquals("close", refused.header("Connection"));
+                assertTrue(connection.closedByServer());
+            }
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 3000, "not before the deadline");
+            assertEquals(id, hub().lastId(), "the refused bodies published nothing");
+            stream.events().assertNoMore(Duration.ofMillis(200));
+        } finally {
+            trickle.shutdownNow();
+            prompt.shutdownNow();
+            slow.forEach(RawConnection::close);
+            unauthorized.forEach(RawConnection::close);
+        }
     }
 
     @Test
@@ -247,14 +345,8 @@ class PublishContractTest extends ContainerTest {
         startPublishing(Map.of("ssehub.allowedOrigins", "https://app.example, https://other.example"));
         String allowed = "https://app.example";
 
-        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", allowed))) {
-            assertEquals(allowed, stream.header("Access-Control-Allow-Origin"));
-            assertEquals("true", stream.header("Access-Control-Allow-Credentials"));
-        }
-        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", "https://evil.example"))) {
-            assertEquals(200, stream.status());
-            assertNull(stream.header("Access-Control-Allow-Origin"));
-        }
+        assertStreamGrant("https://evil.example", null);
+        assertStreamGrant(allowed, allowed);
 
         Reply preflight = Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", allowed,
                 "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"),
@@ -264,8 +356,7 @@ class PublishContractTest extends ContainerTest {
         assertEquals("POST", preflight.header("Access-Control-Allow-Methods"));
         assertEquals("Authorization, Content-Type", preflight.header("Access-Control-Allow-Headers"));
 
-        Reply refused = Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", "https://evil.example",
-                "Access-Control-Request-Method", "POST"), null, null);
+        Reply refused = preflight("https://evil.example");
         assertEquals(403, refused.status());
         assertEquals("origin not allowed: add it to ssehub.allowedOrigins\n", refused.body());
 
@@ -273,6 +364,26 @@ class PublishContractTest extends ContainerTest {
                 "Bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
         assertEquals(200, post.status());
         assertEquals(allowed, post.header("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void anyOriginMeansEveryOriginButNull() throws Exception {
+        startPublishing(Map.of("ssehub.allowedOrigins", "*"));
+        String anywhere = "https://anywhere.example";
+
+        assertStreamGrant(anywhere, anywhere);
+        // Every sandboxed frame and file:// page sends "null": granting it would grant them all, with credentials.
+        assertStreamGrant("null", null);
+        Reply preflight = preflight("null");
+        assertEquals(403, preflight.status());
+        assertEquals("origin 'null' is never allowed: sandboxed frames and file:// pages all send it\n",
+                preflight.body());
+        assertNull(preflight.header("Access-Control-Allow-Origin"));
+        Reply post = Http.send("POST", container.uri("publish"), Map.of("Origin", "null", "Authorization",
+                "Bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
+        assertEquals(200, post.status(), "the token still publishes; a page of origin null cannot read the answer");
+        assertNull(post.header("Access-Control-Allow-Origin"));
+        assertNull(post.header("Access-Control-Allow-Credentials"));
     }
 
     @Test
@@ -321,9 +432,28 @@ class PublishContractTest extends ContainerTest {
 
     /** Starts with the ticker off and the test token configured, plus {@code extra}. */
     private void startPublishing(Map<String, String> extra) throws Exception {
+        startPublishing(extra, 0);
+    }
+
+    /** The same, with at most {@code maxThreads} threads in the container's pool (0: its default). */
+    private void startPublishing(Map<String, String> extra, int maxThreads) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of("ssehub.tickInterval", "0", "ssehub.publishToken", TOKEN));
         params.putAll(extra);
-        start(params);
+        start(params, maxThreads);
+    }
+
+    /** A stream opened from {@code origin} is granted to {@code granted} with credentials, or to no one (null). */
+    private void assertStreamGrant(String origin, String granted) throws Exception {
+        try (SseConnection stream = SseConnection.open(container.uri("stream"), Map.of("Origin", origin))) {
+            assertEquals(200, stream.status());
+            assertEquals(granted, stream.header("Access-Control-Allow-Origin"), origin);
+            assertEquals(granted == null ? null : "true", stream.header("Access-Control-Allow-Credentials"), origin);
+        }
+    }
+
+    private Reply preflight(String origin) throws Exception {
+        return Http.send("OPTIONS", container.uri("publish"), Map.of("Origin", origin,
+                "Access-Control-Request-Method", "POST"), null, null);
     }
 
     private EventId publishJson(String topic, String type, String data) throws Exception {
@@ -343,6 +473,15 @@ class PublishContractTest extends ContainerTest {
         assertTrue(matcher.matches(), reply.body());
         assertEquals(topic, matcher.group(2));
         return EventId.parse(matcher.group(1));
+    }
+
+    // The server may have given up on the connection; the test's assertions say whether it should have.
+    private static void sendQuietly(RawConnection connection, String text) {
+        try {
+            connection.send(text);
+        } catch (IOException ignored) {
+            // closed by the server
+        }
     }
 
     private static SseEvent event(EventId id, String type, String data) {

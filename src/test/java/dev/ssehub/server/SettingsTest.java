@@ -28,6 +28,7 @@ class SettingsTest {
         assertEquals(256 * 1024, settings.maxQueueBytes());
         assertEquals(1000, settings.replaySize());
         assertEquals(64 * 1024, settings.maxEventBytes());
+        assertEquals(10_000, settings.bodyReadTimeoutMillis());
         assertNull(settings.publishToken());
         assertFalse(settings.publishingEnabled());
         assertEquals(List.of(), settings.allowedOrigins());
@@ -69,5 +70,13 @@ class SettingsTest {
         Settings settings = Settings.load(key -> null);
         assertEquals(64L << 20, settings.replayBytes());
         assertEquals(3_600_000, settings.topicExpiryMillis());
+    }
+
+    @Test
+    void theNullOriginCannotBeAllowed() {
+        IllegalArgumentException listed = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(Map.of("allowedOrigins", "https://a.example, null")::get));
+        assertEquals("ssehub.allowedOrigins must not list 'null': every sandboxed frame and file:// page sends it",
+                listed.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package dev.ssehub.server;
 import dev.ssehub.hub.EventId;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.testkit.Http;
+import dev.ssehub.testkit.RawConnection;
 import dev.ssehub.testkit.RecordingListener;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
@@ -310,6 +311,57 @@ class StreamContractTest extends ContainerTest {
         awaitSubscribers(2);
         EventId id = hub().publish("clock", null, "welcome");
         assertEquals(id.toString(), admitted.events().awaitEvent(TIMEOUT).id());
+    }
+
+    @Test
+    void headAnswersTheHeadersOfGetAtOnceAndTakesNoStream() throws Exception {
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", "3"));
+        String path = container.baseUri().getPath();
+        for (int i = 0; i < 5; i++) { // more than maxStreams: none of them may keep a place
+            try (RawConnection connection = RawConnection.open(container.baseUri(), TIMEOUT)) {
+                // A keep-alive connection: the GET pipelined after the HEAD must be answered too.
+                connection.send("HEAD " + path + "stream HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Accept: text/event-stream\r\n\r\n"
+                        + "GET " + path + "stream?topic=no%2Fway HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                Http.Reply head = connection.readReply(true);
+                assertEquals(200, head.status());
+                assertEquals("text/event-stream;charset=utf-8",
+                        head.header("Content-Type").toLowerCase().replace(" ", ""));
+                assertEquals("no-cache, no-transform", head.header("Cache-Control"));
+                assertEquals("no", head.header("X-Accel-Buffering"));
+                Http.Reply pipelined = connection.readReply(false);
+                assertEquals(400, pipelined.status());
+                assertEquals("invalid topic name 'no/way': 1 to 64 characters of A-Z a-z 0-9 _ . -\n",
+                        pipelined.body());
+            }
+            try (RawConnection connection = RawConnection.open(container.baseUri(), TIMEOUT)) {
+                connection.send("HEAD " + path + "stream?topic=no%2Fway HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(400, connection.readReply(true).status());
+            }
+        }
+        assertEquals(0, runtime().admission().openStreams());
+        assertEquals(0, hub().subscriberCount());
+
+        SseConnection stream = open("stream");
+        assertEquals(200, stream.status());
+        awaitUntil(() -> stream.events().retries().equals(List.of(3000L)), "the retry hint");
+        assertEquals(1, runtime().admission().openStreams());
+    }
+
+    @Test
+    void anEmptyLastEventIdIsNoIdAndTheStreamStartsLive() throws Exception {
+        start(QUIET);
+        hub().publish("clock", null, "before");
+        SseConnection byHeader = open("stream", Map.of("Last-Event-ID", ""));
+        SseConnection byQuery = open("stream?lastEventId=");
+        awaitSubscribers(2);
+
+        EventId live = hub().publish("clock", null, "live");
+
+        for (SseConnection stream : List.of(byHeader, byQuery)) {
+            assertEquals(new SseEvent(live.toString(), null, "live", null, null), stream.events().awaitEvent(TIMEOUT));
+            stream.events().assertNoMore(Duration.ofMillis(200));
+        }
     }
 
     private static List<SseEvent> eventsFrom(int first, int last, List<EventId> ids) {

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -37,13 +38,11 @@ final class EmbeddedJetty implements ServletContainer {
         this.accepted = accepted;
     }
 
-    static EmbeddedJetty start(Path webappDir, String contextPath, Map<String, String> params) throws Exception {
-        return start(webappDir, contextPath, params, false);
-    }
-
-    static EmbeddedJetty start(Path webappDir, String contextPath, Map<String, String> params, boolean h2c)
-            throws Exception {
-        Server server = new Server();
+    /** {@code maxThreads} 0 keeps Jetty's default pool; one acceptor and one selector take two of the threads. */
+    static EmbeddedJetty start(Path webappDir, String contextPath, Map<String, String> params, boolean h2c,
+            int maxThreads) throws Exception {
+        Server server = maxThreads > 0 ? new Server(new QueuedThreadPool(maxThreads, Math.min(2, maxThreads)))
+                : new Server();
         HttpConfiguration http = new HttpConfiguration();
         AtomicLong accepted = new AtomicLong();
         ServerConnector connector = h2c

@@ -27,7 +27,9 @@ final class EmbeddedTomcat implements ServletContainer {
         this.context = context;
     }
 
-    static EmbeddedTomcat start(Path webappDir, String contextPath, Map<String, String> params) throws Exception {
+    /** {@code maxThreads} 0 keeps Tomcat's default pool (200 threads); its acceptor and poller are not in it. */
+    static EmbeddedTomcat start(Path webappDir, String contextPath, Map<String, String> params, int maxThreads)
+            throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("ssehub-tomcat").toString());
         Connector connector = new Connector();
@@ -36,6 +38,10 @@ final class EmbeddedTomcat implements ServletContainer {
         // Unbind on stop, so that stopConnector refuses connections as a stopped server does instead of leaving
         // them waiting in the accept queue of a socket that is still bound.
         connector.setProperty("bindOnInit", "false");
+        if (maxThreads > 0) {
+            connector.setProperty("maxThreads", Integer.toString(maxThreads));
+            connector.setProperty("minSpareThreads", Integer.toString(Math.min(2, maxThreads)));
+        }
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         // Tomcat's default web.xml would add a JSP servlet, and Jasper is not on the test classpath.

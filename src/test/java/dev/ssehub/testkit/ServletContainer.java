@@ -19,10 +19,24 @@ public interface ServletContainer extends AutoCloseable {
 
     static ServletContainer start(String kind, Map<String, String> contextParams, String contextPath)
             throws Exception {
+        return start(kind, contextParams, contextPath, 0);
+    }
+
+    /**
+     * Like {@link #start(String, Map)}, with at most {@code maxThreads} threads in the container's pool (0: its
+     * default), so that a test can find out whether requests hold them.
+     */
+    static ServletContainer startWithThreads(String kind, Map<String, String> contextParams, int maxThreads)
+            throws Exception {
+        return start(kind, contextParams, "", maxThreads);
+    }
+
+    private static ServletContainer start(String kind, Map<String, String> contextParams, String contextPath,
+            int maxThreads) throws Exception {
         return switch (kind) {
-            case "jetty" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams);
-            case "jetty-h2c" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams, true);
-            case "tomcat" -> EmbeddedTomcat.start(webappDirectory(), contextPath, contextParams);
+            case "jetty" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams, false, maxThreads);
+            case "jetty-h2c" -> EmbeddedJetty.start(webappDirectory(), contextPath, contextParams, true, maxThreads);
+            case "tomcat" -> EmbeddedTomcat.start(webappDirectory(), contextPath, contextParams, maxThreads);
             default -> throw new IllegalArgumentException("unknown container " + kind);
         };
     }
