@@ -53,7 +53,7 @@ final class CorsPolicy {
         }
         grant(request, response);
         response.setHeader("Access-Control-Allow-Methods", "POST");
-        response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
         response.setHeader("Access-Control-Max-Age", "600");
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }

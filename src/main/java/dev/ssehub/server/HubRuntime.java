@@ -1,7 +1,6 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.Hub;
-import dev.ssehub.hub.MemoryEventLog;
 import dev.ssehub.wire.SseEncoder;
 
 import jakarta.servlet.ServletContext;
@@ -28,23 +27,34 @@ final class HubRuntime {
     private final Hub hub;
     private final WriterPool writers;
     private final ScheduledExecutorService scheduler;
+    // The ticker's own thread: with a shared log, a tick may wait for Redis, and heartbeats must not.
+    private final ScheduledExecutorService tickerThread;
     private final Ticker ticker;
     private final CorsPolicy cors;
     private final StreamAdmission admission;
+    // Written by the ticker's thread at each tick: whether this node ticks for the whole cluster.
+    private volatile boolean tickerLeaseHeld;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
-        this.hub = new Hub(settings.replayLimits(), new MemoryEventLog()).start();
+        EventLogs logs = EventLogs.forSettings(settings);
+        this.hub = new Hub(settings.replayLimits(), logs.log()).start();
         this.writers = new WriterPool(settings.writerThreads(), "ssehub-writer");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
-        this.ticker = new Ticker(time -> hub.publish(Ticker.TOPIC, null, time));
+        this.tickerThread = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-ticker"));
+        this.ticker = new Ticker(time -> {
+            tickerLeaseHeld = logs.tickerLease().getAsBoolean();
+            if (tickerLeaseHeld) {
+                hub.publish(Ticker.TOPIC, null, time);
+            }
+        });
         this.cors = new CorsPolicy(settings.allowedOrigins());
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
     }
 
     static HubRuntime start(Settings settings) {
         HubRuntime runtime = new HubRuntime(settings);
-        runtime.ticker.schedule(runtime.scheduler, settings.tickIntervalMillis());
+        runtime.ticker.schedule(runtime.tickerThread, settings.tickIntervalMillis());
         // A stream gets a heartbeat when a whole round passed without a byte to it: rounds at half the interval keep
         // every silence within the interval, and a stream that is sent events costs no heartbeat at all.
         long round = Math.max(1, settings.heartbeatIntervalMillis() / 2);
@@ -84,6 +94,11 @@ final class HubRuntime {
         admission.release();
     }
 
+    /** Whether this node's ticker published the last tick (always, on a single node with the ticker on). */
+    boolean holdsTickerLease() {
+        return tickerLeaseHeld;
+    }
+
     WriterPool writers() {
         return writers;
     }
@@ -98,16 +113,19 @@ final class HubRuntime {
      */
     void stop() {
         scheduler.shutdownNow();
+        tickerThread.shutdownNow();
         hub.shutdown(SseEncoder.retry(settings.retryMillis()));
         try {
             if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
             }
             scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            tickerThread.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             hub.abortAll();
+            hub.stopLog();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.EventId;
+import dev.ssehub.hub.EventLogUnavailableException;
 import dev.ssehub.hub.EventTooLargeException;
 
 import jakarta.servlet.http.HttpServlet;
@@ -17,6 +18,8 @@ import java.io.IOException;
  * while the hub stops) with a one-line reason, and publishes nothing.
  */
 public final class PublishServlet extends HttpServlet {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private transient HubRuntime runtime;
     private transient BearerToken token;
@@ -47,17 +50,20 @@ public final class PublishServlet extends HttpServlet {
         String contentType = request.getContentType();
         Settings settings = runtime.settings();
         BodyReader body = BodyReader.start(request, settings.maxEventBytes(), settings.bodyReadTimeoutMillis());
+        String idempotencyKey;
         try {
             authorize(request.getHeader("Authorization"), response);
+            idempotencyKey = idempotencyKey(request.getHeader(IDEMPOTENCY_KEY));
         } catch (Rejection rejection) {
             body.refuse(rejection); // before a byte of the body is read
             return;
         }
-        body.read(bytes -> answer(PublishRequest.parse(contentType, bytes), response));
+        body.read(bytes -> answer(PublishRequest.parse(contentType, bytes), idempotencyKey, response));
     }
 
-    private void answer(PublishRequest publish, HttpServletResponse response) throws Rejection, IOException {
-        EventId id = publishToHub(publish, response);
+    private void answer(PublishRequest publish, String idempotencyKey, HttpServletResponse response)
+            throws Rejection, IOException {
+        EventId id = publishToHub(publish, idempotencyKey, response);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
@@ -66,16 +72,35 @@ public final class PublishServlet extends HttpServlet {
     }
 
     // The hub's refusals of one event: each is one catch clause here that throws the Rejection answering it.
-    private EventId publishToHub(PublishRequest publish, HttpServletResponse response) throws Rejection {
+    private EventId publishToHub(PublishRequest publish, String idempotencyKey, HttpServletResponse response)
+            throws Rejection {
         try {
-            return runtime.hub().publish(publish.topic(), publish.type(), publish.data());
+            return runtime.hub().publish(publish.topic(), publish.type(), publish.data(), idempotencyKey);
         } catch (EventTooLargeException tooLarge) {
             throw new Rejection(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                     tooLarge.getMessage() + " (ssehub.maxEventBytes): send less data or fewer lines");
+        } catch (EventLogUnavailableException unreachable) {
+            response.setHeader("Retry-After", "1");
+            throw new Rejection(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the shared event log (Redis) is unreachable: nothing was published, try again");
         } catch (IllegalStateException stopping) {
             response.setHeader("Retry-After", "5");
             throw new Rejection(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the hub is shutting down");
         }
+    }
+
+    // A publisher that retries with the same key within minutes gets the first id; nothing is published twice.
+    private static String idempotencyKey(String header) throws Rejection {
+        if (header == null) {
+            return null;
+        }
+        boolean visibleAscii = !header.isEmpty() && header.length() <= 128
+                && header.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        if (!visibleAscii) {
+            throw new Rejection(HttpServletResponse.SC_BAD_REQUEST,
+                    IDEMPOTENCY_KEY + " must be 1 to 128 visible ASCII characters");
+        }
+        return header;
     }
 
     private void authorize(String authorization, HttpServletResponse response) throws Rejection {

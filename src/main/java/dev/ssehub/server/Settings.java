@@ -29,7 +29,8 @@ record Settings(
         long overloadRetryMillis,
         int responseBufferSize,
         long replayBytes,
-        long topicExpiryMillis) {
+        long topicExpiryMillis,
+        RedisSettings redis) {
 
     Settings {
         if (maxQueueBytes < 2L * maxEventBytes) {
@@ -37,6 +38,11 @@ record Settings(
                     + "ssehub.maxEventBytes (" + maxEventBytes + "), so that every event that can be published can "
                     + "be delivered, and a reconnecting client always gets at least one event of its replay");
         }
+    }
+
+    /** Whether several nodes share one event log in Redis ({@code redisUrl} is set). */
+    boolean clustered() {
+        return redis != null;
     }
 
     /** Whether POST /publish is on: only when a token is configured. */
@@ -68,7 +74,9 @@ record Settings(
                 reader.number("overloadRetry", 10_000, 1),
                 (int) reader.number("responseBufferSize", 4096, 0),
                 reader.number("replayBytes", 64L << 20, 64 * 1024),
-                reader.number("topicExpiry", 3_600_000, 1000));
+                reader.number("topicExpiry", 3_600_000, 1000),
+                RedisSettings.parse(lookup.apply("redisUrl"), lookup.apply("redisPrefix"),
+                        reader.number("redisHistory", 100_000, 1000)));
     }
 
     /** What the hub keeps for replay; one reconnect replays at most half a queue, leaving room for live events. */

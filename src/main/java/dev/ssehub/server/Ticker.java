@@ -1,5 +1,7 @@
 package dev.ssehub.server;
 
+import dev.ssehub.hub.EventLogUnavailableException;
+
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +44,8 @@ final class Ticker {
             publishTime.accept(LocalDateTime.now(clock).format(FORMAT));
         } catch (IllegalStateException shutDown) {
             // the webapp is stopping; the scheduler is being shut down too
+        } catch (EventLogUnavailableException unreachable) {
+            // the shared log is down: it logs that once, and this tick is skipped like any publish
         } catch (RuntimeException | Error e) { // even an OutOfMemoryError: the next tick may well succeed
             LOG.log(Level.WARNING, "tick failed", e); // a thrown task would silently cancel the schedule
         }

@@ -354,7 +354,7 @@ class PublishContractTest extends ContainerTest {
         assertEquals(204, preflight.status());
         assertEquals(allowed, preflight.header("Access-Control-Allow-Origin"));
         assertEquals("POST", preflight.header("Access-Control-Allow-Methods"));
-        assertEquals("Authorization, Content-Type", preflight.header("Access-Control-Allow-Headers"));
+        assertEquals("Authorization, Content-Type, Idempotency-Key", preflight.header("Access-Control-Allow-Headers"));
 
         Reply refused = preflight("https://evil.example");
         assertEquals(403, refused.status());
