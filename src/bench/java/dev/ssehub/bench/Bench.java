@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -26,6 +27,10 @@ import java.util.stream.Collectors;
  * <li>{@code stalled}: the same load twice on one set of streams, the second time with 1% of readers no longer
  *     reading; the others' p99 is compared.</li>
  * <li>{@code publish}: POST /publish as fast as a few keep-alive connections get answers, with 1,000 subscribers.</li>
+ * <li>{@code storm}: live subscribers' latency, quiet and while 1,000 clients reconnect in a loop asking for a
+ *     replay ({@link StormScenario}).</li>
+ * <li>{@code slow-body}: plain requests' and live subscribers' latency, quiet and while 250 publishers send their
+ *     bodies a byte at a time ({@link SlowBodyScenario}).</li>
  * </ul>
  */
 public final class Bench {
@@ -96,6 +101,36 @@ public final class Bench {
                 attempt("publish", kind, () -> publish(kind));
             }
         }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs("storm") && StormScenario.measures(kind)) {
+                attempt("storm", kind, () -> new StormScenario(this, config).run(kind));
+            }
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs("slow-body") && SlowBodyScenario.measures(kind)) {
+                attempt("slow-body", kind, () -> new SlowBodyScenario(this, config).run(kind));
+            }
+        }
+    }
+
+    /** Something measured beside the streams' latency over the same window, e.g. the storm's reconnects. */
+    interface Beside {
+        Beside NOTHING = new Beside() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public Map<String, Double> end() {
+                return Map.of();
+            }
+        };
+
+        /** Called as the window starts. */
+        void start();
+
+        /** Called as the window ends, before the server's memory is read; the window's figures by name. */
+        Map<String, Double> end() throws InterruptedException;
     }
 
     private static final int WARM_UP_STREAMS = 500;
@@ -187,7 +222,7 @@ public final class Bench {
                 client.resumeStalled();
                 TimeUnit.SECONDS.sleep(3);
                 long dropped = client.failures().closedByServer() - closedBefore;
-                record(withVariant(result, stalled + " stalled, " + dropped + " of them closed by the server"));
+                record(result.withVariant(stalled + " stalled, " + dropped + " of them closed by the server"));
             } finally {
                 heavy.stop();
             }
@@ -213,18 +248,33 @@ public final class Bench {
     private Result broadcast(String scenario, SystemKind kind, String variant, ServerProcess server,
                              LoadClient client, Publisher publisher, double rate, ServerProcess.Memory baseline)
             throws Exception {
+        publishWarmUp(publisher, rate);
+        return measure(scenario, kind, variant, server, client, publisher, rate, baseline, Beside.NOTHING);
+    }
+
+    /** Publishes at {@code rate} for the warm-up before a window ({@code bench.warmupSeconds}). */
+    void publishWarmUp(Publisher publisher, double rate) throws InterruptedException {
         if (config.warmupSeconds() > 0) {
             publisher.runAtRate(rate, config.warmupSeconds(), PUBLISH_CONNECTIONS);
         }
+    }
+
+    /**
+     * One measured window: events at {@code rate} for {@code bench.measureSeconds} to the client's streams, their
+     * latency; {@code beside} is measured over the same window and its figures join the result.
+     */
+    Result measure(String scenario, SystemKind kind, String variant, ServerProcess server, LoadClient client,
+                   Publisher publisher, double rate, ServerProcess.Memory baseline, Beside beside) throws Exception {
         long first = Publisher.lastSeq() + 1;
         long failedBefore = publisher.failures();
         client.startWindow(first);
         publisher.roundTrips();
         Window window = Window.start(server);
+        beside.start();
         publisher.runAtRate(rate, config.measureSeconds(), PUBLISH_CONNECTIONS);
         long last = Publisher.lastSeq();
         return finish(scenario, kind, variant, server, client, publisher, baseline, window, first, last,
-                config.measureSeconds(), publisher.failures() - failedBefore);
+                config.measureSeconds(), publisher.failures() - failedBefore, beside);
     }
 
     private Result flatOut(SystemKind kind, String variant, ServerProcess server, LoadClient client, String topic,
@@ -237,17 +287,18 @@ public final class Bench {
         double seconds = config.publishSeconds();
         long last = topic.equals(BenchConfig.TOPIC) ? Publisher.lastSeq() : first - 1;
         Result result = finish("publish", kind, variant, server, client, publisher, baseline, window, first, last,
-                seconds, publisher.failures());
-        return withPublishing(result, sent / seconds);
+                seconds, publisher.failures(), Beside.NOTHING);
+        return result.withPublishing(sent / seconds);
     }
 
     private Result finish(String scenario, SystemKind kind, String variant, ServerProcess server, LoadClient client,
                           Publisher publisher, ServerProcess.Memory baseline, Window window, long first, long last,
-                          double publishSeconds, long publishFailures) throws Exception {
+                          double publishSeconds, long publishFailures, Beside beside) throws Exception {
         long reading = client.reading();
         long expected = Math.max(0, last - first + 1) * reading;
         double seconds = awaitDeliveries(client, expected, publishSeconds, window);
         Histogram latency = client.endWindow();
+        Map<String, Double> besideFigures = beside.end();
         double serverCpu = window.serverCpuPercent(server);
         double clientCpu = window.clientCpuPercent();
         long missing = last >= first ? client.missing(first, last) : 0;
@@ -260,7 +311,8 @@ public final class Bench {
                 perStream(memory.heapBytes(), baseline.heapBytes(), held),
                 perStream(memory.directBytes(), baseline.directBytes(), held),
                 perStream(memory.rssBytes(), baseline.rssBytes(), held), memory.threads(), serverCpu, clientCpu,
-                Double.NaN, Result.ms(roundTrips, 99), publisher.maxLagMicros() / 1000.0, publishFailures);
+                Double.NaN, Result.ms(roundTrips, 99), publisher.maxLagMicros() / 1000.0, publishFailures,
+                besideFigures);
     }
 
     // Flask has no publish API: each stream ticks on its own timer. Counts ticks; memory is resident memory.
@@ -277,7 +329,7 @@ public final class Bench {
         return new Result("ramp", kind, "", client.asked(), held, client.failures(), 0, ticks, 0,
                 ticks / config.measureSeconds(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, perStream(memory.rssBytes(), baseline.rssBytes(), held), memory.threads(), serverCpu,
-                clientCpu, Double.NaN, Double.NaN, Double.NaN, 0);
+                clientCpu, Double.NaN, Double.NaN, Double.NaN, 0, Map.of());
     }
 
     // Waits until every expected delivery came, or nothing came for 3 s; returns seconds from the window's start
@@ -306,7 +358,7 @@ public final class Bench {
      * rate until the JIT has compiled the delivery path (a fresh JVM otherwise compiles during the first windows,
      * taking a core from the fan-out), then they leave and a few more events let the server notice they are gone.
      */
-    private void warmUp(SystemKind kind, ServerProcess server) throws Exception {
+    void warmUp(SystemKind kind, ServerProcess server) throws Exception {
         if (!kind.publishes() || config.jitWarmupSeconds() <= 0) {
             return;
         }
@@ -319,7 +371,7 @@ public final class Bench {
         TimeUnit.SECONDS.sleep(1);
     }
 
-    private void open(LoadClient client, int streams) throws InterruptedException {
+    void open(LoadClient client, int streams) throws InterruptedException {
         long started = System.nanoTime();
         client.openUpTo(streams, config.connectWindow());
         System.out.printf("   %d streams asked, %d held in %.1f s; failures: %s%n", client.asked(), client.held(),
@@ -327,12 +379,12 @@ public final class Bench {
         TimeUnit.SECONDS.sleep(1);
     }
 
-    private void record(Result result) {
+    void record(Result result) {
         results.add(result);
         System.out.println("   " + Report.summary(result));
     }
 
-    private ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
+    ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
         if (kind == SystemKind.FLASK) {
             return ServerProcess.startPython(config.python(), flaskScript(), config.logs());
         }
@@ -357,37 +409,23 @@ public final class Bench {
         return ServerProcess.startJvm(kind, serverClasspath(), options, args, config.logs());
     }
 
-    private LoadClient client(ServerProcess server) throws IOException {
+    LoadClient client(ServerProcess server) throws IOException {
         addressBase += 10; // fresh source addresses for each server: no port is still in TIME_WAIT
         String path = "/stream?topic=" + BenchConfig.TOPIC;
         return new LoadClient(address(server), path, path + "&topic=" + BenchConfig.HEAVY_TOPIC,
                 config.selectorThreads(), addressBase, config.answerTimeoutMillis());
     }
 
-    private Publisher publisher(ServerProcess server, int padding) {
+    Publisher publisher(ServerProcess server, int padding) {
         return new Publisher(address(server), BenchConfig.TOKEN, BenchConfig.TOPIC, padding);
     }
 
-    private static InetSocketAddress address(ServerProcess server) {
+    static InetSocketAddress address(ServerProcess server) {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 
     private static double perStream(long bytes, long baseline, int streams) {
         return bytes < 0 || baseline < 0 || streams == 0 ? Double.NaN : (bytes - baseline) / 1024.0 / streams;
-    }
-
-    private static Result withVariant(Result r, String variant) {
-        return new Result(r.scenario(), r.system(), variant, r.asked(), r.held(), r.failures(), r.events(),
-                r.deliveries(), r.missing(), r.deliveriesPerSecond(), r.p50(), r.p90(), r.p99(), r.max(), r.heapKiB(),
-                r.directKiB(), r.rssKiB(), r.serverThreads(), r.serverCpu(), r.clientCpu(), r.publishesPerSecond(),
-                r.publishP99(), r.publishLagMax(), r.publishFailures());
-    }
-
-    private static Result withPublishing(Result r, double publishesPerSecond) {
-        return new Result(r.scenario(), r.system(), r.variant(), r.asked(), r.held(), r.failures(), r.events(),
-                r.deliveries(), r.missing(), r.deliveriesPerSecond(), r.p50(), r.p90(), r.p99(), r.max(), r.heapKiB(),
-                r.directKiB(), r.rssKiB(), r.serverThreads(), r.serverCpu(), r.clientCpu(), publishesPerSecond,
-                r.publishP99(), r.publishLagMax(), r.publishFailures());
     }
 
     // The WAR carries ssehub's classes: the server's classpath leaves out target/classes so only one copy exists.

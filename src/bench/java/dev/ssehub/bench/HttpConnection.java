@@ -1,6 +1,7 @@
 package dev.ssehub.bench;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpConnection implements AutoCloseable {
 
+    /** A status and the body as text. */
+    record Answer(int status, String body) {
+    }
+
     private final InetSocketAddress server;
     private volatile Socket socket;
     private InputStream in;
@@ -26,6 +31,19 @@ final class HttpConnection implements AutoCloseable {
 
     /** POSTs a form body with a bearer token; returns the status. */
     int postForm(String path, String token, String formBody) throws IOException {
+        return post(path, token, formBody, null);
+    }
+
+    /** POSTs a form body with a bearer token; returns the status and the body. */
+    Answer postFormForAnswer(String path, String token, String formBody) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int status = post(path, token, formBody, body);
+        return new Answer(status, body.toString(StandardCharsets.UTF_8));
+    }
+
+    // The answer's body goes to answerBody, or is skipped when it is null (the publisher's hot path).
+    private int post(String path, String token, String formBody, ByteArrayOutputStream answerBody)
+            throws IOException {
         if (socket == null) {
             connect();
         }
@@ -37,7 +55,7 @@ final class HttpConnection implements AutoCloseable {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            return readResponse();
+            return readResponse(answerBody);
         } catch (IOException e) {
             close();
             throw e;
@@ -77,7 +95,7 @@ final class HttpConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    private int readResponse() throws IOException {
+    private int readResponse(ByteArrayOutputStream answerBody) throws IOException {
         String statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.")) {
             throw new IOException("not an HTTP response: " + statusLine);
@@ -100,14 +118,14 @@ final class HttpConnection implements AutoCloseable {
         if (chunked) {
             long size;
             while ((size = Long.parseLong(readLine().split(";")[0].trim(), 16)) > 0) {
-                skip(size);
+                skip(size, answerBody);
                 readLine();
             }
             while (!readLine().isEmpty()) {
                 // trailers
             }
         } else if (contentLength >= 0) {
-            skip(contentLength);
+            skip(contentLength, answerBody);
         } else {
             close = true; // close-delimited
         }
@@ -117,10 +135,14 @@ final class HttpConnection implements AutoCloseable {
         return status;
     }
 
-    private void skip(long n) throws IOException {
+    private void skip(long n, ByteArrayOutputStream answerBody) throws IOException {
         for (long left = n; left > 0; left--) {
-            if (in.read() < 0) {
+            int b = in.read();
+            if (b < 0) {
                 throw new IOException("the connection closed inside a body");
+            }
+            if (answerBody != null) {
+                answerBody.write(b);
             }
         }
     }

@@ -9,14 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -94,7 +91,7 @@ final class LoadClient implements AutoCloseable {
         this.loops = new Loop[selectorThreads];
         for (int i = 0; i < selectorThreads; i++) {
             loops[i] = new Loop(i);
-            loops[i].thread.start();
+            loops[i].io.start();
         }
     }
 
@@ -125,10 +122,10 @@ final class LoadClient implements AutoCloseable {
                 loops[index % loops.length].add(new Connection(channel, stallable));
             } catch (ConnectException e) {
                 refused.increment();
-                closeQuietly(channel);
+                SelectorLoop.closeQuietly(channel);
             } catch (IOException e) {
                 other.increment();
-                closeQuietly(channel);
+                SelectorLoop.closeQuietly(channel);
             }
         }
         while (waiting.get() > 0) {
@@ -197,15 +194,7 @@ final class LoadClient implements AutoCloseable {
     @Override
     public void close() {
         for (Loop loop : loops) {
-            loop.running = false;
-            loop.selector.wakeup();
-        }
-        for (Loop loop : loops) {
-            try {
-                loop.thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            loop.io.close();
         }
     }
 
@@ -226,16 +215,6 @@ final class LoadClient implements AutoCloseable {
             answers.add(answer);
         }
         return answers.stream().mapToLong(CompletableFuture::join).sum();
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-        }
     }
 
     /** One connection and what its selector thread knows about it. */
@@ -284,25 +263,20 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** A selector thread and the connections it owns. */
-    private final class Loop {
-        final Selector selector;
-        final Thread thread;
-        final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final class Loop implements SelectorLoop.Owner {
+        final SelectorLoop io;
         final List<Connection> connections = new ArrayList<>();
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        volatile boolean running = true;
 
         Loop(int index) throws IOException {
-            this.selector = Selector.open();
-            this.thread = new Thread(this::loop, "load-client-" + index);
-            thread.setDaemon(true);
+            this.io = new SelectorLoop("load-client-" + index, 200, this);
         }
 
         void add(Connection connection) {
             run(() -> {
                 connections.add(connection);
                 try {
-                    connection.key = connection.channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                    connection.key = io.register(connection.channel, SelectionKey.OP_CONNECT, connection);
                 } catch (IOException e) {
                     fail(connection, other);
                 }
@@ -310,49 +284,22 @@ final class LoadClient implements AutoCloseable {
         }
 
         void run(Runnable task) {
-            tasks.add(task);
-            selector.wakeup();
+            io.run(task);
         }
 
-        private void loop() {
-            long lastTimeoutCheck = 0;
-            try {
-                while (running) {
-                    selector.select(100);
-                    Runnable task;
-                    while ((task = tasks.poll()) != null) {
-                        task.run();
-                    }
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        Connection connection = (Connection) key.attachment();
-                        if (!key.isValid()) {
-                            continue;
-                        }
-                        if (key.isConnectable()) {
-                            connect(connection);
-                        } else if (key.isReadable()) {
-                            read(connection);
-                        }
-                    }
-                    selector.selectedKeys().clear();
-                    long now = BenchClock.nowMicros();
-                    if (now - lastTimeoutCheck > 200_000) {
-                        lastTimeoutCheck = now;
-                        timeOut(now);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                e.printStackTrace();
-            } finally {
-                for (Connection connection : connections) {
-                    closeQuietly(connection.channel);
-                }
-                try {
-                    selector.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
+        @Override
+        public void connectable(SelectionKey key) {
+            connect((Connection) key.attachment());
+        }
+
+        @Override
+        public void readable(SelectionKey key) {
+            read((Connection) key.attachment());
+        }
+
+        @Override
+        public void tick() {
+            timeOut(BenchClock.nowMicros());
         }
 
         private void connect(Connection connection) {
@@ -425,7 +372,7 @@ final class LoadClient implements AutoCloseable {
             if (connection.key != null) {
                 connection.key.cancel();
             }
-            closeQuietly(connection.channel);
+            SelectorLoop.closeQuietly(connection.channel);
         }
 
         // A connection without a response head after the timeout counts as unanswered; it stays open.

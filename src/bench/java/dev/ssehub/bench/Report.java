@@ -76,6 +76,19 @@ final class Report {
                 config.stalledHeavyBytes(),
                 config.publishSubscribers(), config.publishThreads(), num(config.publishSeconds()),
                 config.tomcatRecommended()));
+        if (!of("storm").isEmpty()) {
+            md.append(String.format(Locale.ROOT, "- **Storm**: %,d subscribers x %s events/s; %d topics of %,d events "
+                            + "of %d bytes; %,d stormers, cap %,d bytes, idle limit %d ms%n", config.stormSubscribers(),
+                    num(config.stormRate()), config.stormTopics(), config.stormEventsPerTopic(),
+                    config.stormEventBytes(), config.stormers(), config.stormCapBytes(), config.stormIdleMillis()));
+        }
+        if (!of("slow-body").isEmpty()) {
+            md.append(String.format(Locale.ROOT, "- **Slow bodies**: %,d subscribers x %s events/s; %d connections "
+                            + "announcing %,d bytes, one byte every %d ms; a probe of each kind every %d ms%n",
+                    config.slowBodySubscribers(), num(config.slowBodyRate()), config.slowBodyConnections(),
+                    config.slowBodyContentLength(), config.slowBodyByteIntervalMillis(),
+                    config.slowBodyProbeIntervalMillis()));
+        }
         md.append("- **Systems**:\n");
         results.stream().map(Result::system).distinct()
                 .forEach(kind -> md.append("  - `").append(kind.id()).append("`: ").append(kind.description())
@@ -89,6 +102,8 @@ final class Report {
         highRateSection(md);
         stalledSection(md);
         publishSection(md);
+        stormSection(md);
+        slowBodySection(md);
         md.append("\n## Targets (DESIGN.md, issue 4)\n\n");
         md.append(new Targets(results).table());
         if (!problems.isEmpty()) {
@@ -222,12 +237,84 @@ final class Report {
         }
     }
 
+    private void stormSection(StringBuilder md) {
+        List<Result> rows = of("storm");
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Reconnect storm: %,d subscribers x %s events/s, then %,d clients "
+                        + "reconnecting in a loop to %d topics of %,d events with an old Last-Event-ID%n%n",
+                config.stormSubscribers(), num(config.stormRate()), config.stormers(), config.stormTopics(),
+                config.stormEventsPerTopic()));
+        md.append("Each stormer reads until it has the replay, the server ends the response (ssehub ends a replay "
+                + "that does not fit the stream's queue with `retry: 100`), or the cap; then it connects again "
+                + "with the same id. Quiet and storm are the same server, subscribers and run.\n\n");
+        md.append("| system | window | subscribers held | missing | p50 ms | p99 ms | max ms | reconnects/s | "
+                + "replay MiB/s | KiB per reconnect | ended by server / complete / capped / idle | non-200 | "
+                + "failed connects | server CPU |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
+        for (Result r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+                            + "| %.0f%% |%n", r.system().id(), r.variant(), r.held(), r.missing(), num(r.p50()),
+                    num(r.p99()), num(r.max()), num(r.figure("reconnects/s")), num(r.figure("replay MiB/s")),
+                    num(r.figure("KiB per reconnect")), r.figures().isEmpty() ? "" : String.join(" / ",
+                            num(r.figure("ended by server")), num(r.figure("replays complete")),
+                            num(r.figure("capped")), num(r.figure("idle"))),
+                    num(r.figure("non-200")), num(r.figure("failed connects")), r.serverCpu()));
+        }
+    }
+
+    private void slowBodySection(StringBuilder md) {
+        List<Result> rows = of("slow-body");
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Slow bodies: %,d connections send POST /publish with "
+                        + "Content-Length %,d and then one byte every %s s%n%n", config.slowBodyConnections(),
+                config.slowBodyContentLength(), num(config.slowBodyByteIntervalMillis() / 1000.0)));
+        md.append(String.format(Locale.ROOT, "Plain requests on fresh connections, one of each kind every %d ms, "
+                        + "timed to the end of the answer (a new stream: to its first bytes); one unanswered after "
+                        + "%,d ms counts at that time, as timed out. Live: %,d subscribers x %s events/s.%n%n",
+                config.slowBodyProbeIntervalMillis(), config.answerTimeoutMillis(), config.slowBodySubscribers(),
+                num(config.slowBodyRate())));
+        md.append("| system | window | request | requests (live: deliveries) | p50 ms | p99 ms | max ms | timed out | "
+                + "failed |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Result r : rows) {
+            // A publisher whose POSTs hang numbers no more events: "missing" counts only the events it did post.
+            md.append(String.format(Locale.ROOT, "| %s | %s | live events | %,d | %s | %s | %s | | %,d missing; "
+                            + "%,d of %,.0f events posted, %,d POSTs failed |%n", r.system().id(), r.variant(),
+                    r.deliveries(), num(r.p50()), num(r.p99()), num(r.max()), r.missing(), r.events(),
+                    config.slowBodyRate() * config.measureSeconds(), r.publishFailures()));
+            for (String kind : Probes.kinds()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        r.system().id(), r.variant(), kind, num(r.figure(kind + " requests")),
+                        num(r.figure(kind + " p50 ms")), num(r.figure(kind + " p99 ms")),
+                        num(r.figure(kind + " max ms")), num(r.figure(kind + " timed out")),
+                        num(r.figure(kind + " failed"))));
+            }
+        }
+        List<Result> slow = rows.stream().filter(r -> !Double.isNaN(r.figure("slow opened"))).toList();
+        if (!slow.isEmpty()) {
+            md.append("\nHow the slow connections stood at the end of the window:\n\n");
+            md.append("| system | opened | answered 408 | other answer | closed without answer | still open | "
+                    + "median s to their end |\n");
+            md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (Result r : slow) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.system().id(),
+                        num(r.figure("slow opened")), num(r.figure("slow 408")), num(r.figure("slow other answer")),
+                        num(r.figure("slow closed")), num(r.figure("slow open")),
+                        num(r.figure("slow median s to end"))));
+            }
+        }
+    }
+
     String csv() {
         StringBuilder csv = new StringBuilder("date,machine,load_before,scenario,system,variant,streams_asked,"
                 + "streams_held,failures,refused,reset,closed_by_server,non_200,unanswered,other_failures,events,"
                 + "deliveries,missing,deliveries_per_s,p50_ms,p90_ms,p99_ms,max_ms,heap_kib_per_stream,"
                 + "direct_kib_per_stream,rss_kib_per_stream,server_threads,server_cpu_pct,client_cpu_pct,"
-                + "publishes_per_s,publish_p99_ms,publisher_lag_max_ms,publish_failures\n");
+                + "publishes_per_s,publish_p99_ms,publisher_lag_max_ms,publish_failures,figures\n");
         String machineText = quote(machine.cores() + " cores, " + machine.memoryBytes() / (1024 * 1024) + " MiB, Linux "
                 + machine.kernel() + ", " + System.getProperty("java.runtime.version"));
         for (Result r : results) {
@@ -241,10 +328,18 @@ final class Report {
                     csvNum(r.p50()), csvNum(r.p90()), csvNum(r.p99()), csvNum(r.max()), csvNum(r.heapKiB()),
                     csvNum(r.directKiB()), csvNum(r.rssKiB()), Integer.toString(r.serverThreads()),
                     csvNum(r.serverCpu()), csvNum(r.clientCpu()), csvNum(r.publishesPerSecond()),
-                    csvNum(r.publishP99()), csvNum(r.publishLagMax()), Long.toString(r.publishFailures())));
+                    csvNum(r.publishP99()), csvNum(r.publishLagMax()), Long.toString(r.publishFailures()),
+                    quote(figures(r))));
             csv.append("\n");
         }
         return csv.toString();
+    }
+
+    // A scenario's own figures in one column: "name=value; name=value", in the order they were taken.
+    private static String figures(Result r) {
+        List<String> pairs = new ArrayList<>();
+        r.figures().forEach((name, value) -> pairs.add(name + "=" + csvNum(value)));
+        return String.join("; ", pairs);
     }
 
     private List<Result> ramp(Predicate<Result> filter) {
