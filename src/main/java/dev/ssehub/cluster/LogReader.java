@@ -96,8 +96,11 @@ final class LogReader implements Runnable {
     }
 
     private void readOnce(Jedis jedis) {
+        byte[] followed = Long.toString(epoch).getBytes(StandardCharsets.US_ASCII);
+        byte[] read = Long.toString(Math.max(0, lastSequence)).getBytes(StandardCharsets.US_ASCII);
         long currentEpoch = Long.parseLong(new String((byte[]) epochScript.run(jedis,
-                List.of(keys.epoch(), keys.sequence(), keys.log()), List.of()), StandardCharsets.US_ASCII));
+                List.of(keys.epoch(), keys.sequence(), keys.log()), List.of(followed, read)),
+                StandardCharsets.US_ASCII));
         if (currentEpoch != epoch) {
             epoch = currentEpoch; // a new log: read it from its beginning
             lastSequence = -1;
@@ -107,9 +110,9 @@ final class LogReader implements Runnable {
         if (lastSequence >= 0) {
             params.block(BLOCK_MILLIS); // the first read of an epoch never waits: it tells where the log begins
         }
-        List<Map.Entry<byte[], List<StreamEntryBinary>>> read = jedis.xreadBinary(params,
+        List<Map.Entry<byte[], List<StreamEntryBinary>>> streams = jedis.xreadBinary(params,
                 Map.of(keys.log(), position));
-        List<StreamEntryBinary> entries = read == null || read.isEmpty() ? List.of() : read.get(0).getValue();
+        List<StreamEntryBinary> entries = streams == null || streams.isEmpty() ? List.of() : streams.get(0).getValue();
         if (lastSequence < 0 && entries.isEmpty()) {
             byte[] counted = jedis.get(keys.sequence());
             lastSequence = counted == null ? 0 : Long.parseLong(new String(counted, StandardCharsets.US_ASCII));

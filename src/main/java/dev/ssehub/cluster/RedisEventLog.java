@@ -97,7 +97,8 @@ public final class RedisEventLog implements EventLog {
                 if (noEpoch.getMessage() == null || !noEpoch.getMessage().startsWith("NOEPOCH")) {
                     throw noEpoch;
                 }
-                epochScript.run(jedis, List.of(keys.epoch(), keys.sequence(), keys.log()), List.of());
+                epochScript.run(jedis, List.of(keys.epoch(), keys.sequence(), keys.log()),
+                        List.of(utf8("0"), utf8("0")));
                 id = appendScript.run(jedis, scriptKeys, args);
             }
             outage.answered();
