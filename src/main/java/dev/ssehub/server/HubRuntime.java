@@ -3,7 +3,9 @@ package dev.ssehub.server;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.wire.SseEncoder;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletOutputStream;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +32,7 @@ final class HubRuntime {
     private final Ticker ticker;
     private final CorsPolicy cors;
     private final StreamAdmission admission;
+    private final byte[] farewell;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -39,6 +42,7 @@ final class HubRuntime {
         this.ticker = new Ticker(hub, tickerTopic());
         this.cors = new CorsPolicy(settings.allowedOrigins());
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
+        this.farewell = SseEncoder.retry(settings.retryMillis());
     }
 
     static HubRuntime start(Settings settings) {
@@ -75,14 +79,17 @@ final class HubRuntime {
         return admission;
     }
 
-    /** A stream ended, whatever the reason: it leaves the hub and gives its place back. */
-    void streamClosed(StreamSubscriber subscriber) {
-        hub.unsubscribe(subscriber);
-        admission.release();
+    /** A new stream, bound to a writer lane; it gives its place back when it closes. */
+    StreamSubscriber openStream(AsyncContext async, ServletOutputStream out) {
+        StreamSubscriber subscriber = new StreamSubscriber(async, out, settings.maxQueueBytes(), writers.nextLane(),
+                farewell, this::streamClosed);
+        return subscriber;
     }
 
-    WriterPool writers() {
-        return writers;
+    // A stream ended, whatever the reason: it leaves the hub and gives its place back.
+    private void streamClosed(StreamSubscriber subscriber) {
+        hub.unsubscribe(subscriber);
+        admission.release();
     }
 
     String tickerTopic() {
@@ -95,7 +102,7 @@ final class HubRuntime {
      */
     void stop() {
         scheduler.shutdownNow();
-        hub.shutdown(SseEncoder.retry(settings.retryMillis()));
+        hub.shutdown(farewell);
         try {
             if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
