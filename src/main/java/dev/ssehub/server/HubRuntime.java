@@ -7,6 +7,8 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -16,8 +18,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the webapp runs between start and stop: the settings, the hub, the writer threads and the scheduler of the
- * ticker and heartbeat. Created by {@link HubLifecycle}, found by the servlets in a context attribute.
+ * What the webapp runs between start and stop: the settings, the hub, the writer threads, the scheduler of the
+ * ticker, heartbeat and probes, and the open streams. Created by {@link HubLifecycle}, found by the servlets in a
+ * context attribute.
  */
 final class HubRuntime {
 
@@ -33,6 +36,8 @@ final class HubRuntime {
     private final CorsPolicy cors;
     private final StreamAdmission admission;
     private final byte[] farewell;
+    // Every open stream, whatever it subscribed to, for the probe; a stream leaves it when it closes.
+    private final Set<StreamSubscriber> streams = ConcurrentHashMap.newKeySet();
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -41,7 +46,8 @@ final class HubRuntime {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.ticker = new Ticker(hub, tickerTopic());
         this.cors = new CorsPolicy(settings.allowedOrigins());
-        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
+        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis(),
+                new StreamProbe(streams, writers, scheduler, HEARTBEAT));
         this.farewell = SseEncoder.retry(settings.retryMillis());
     }
 
@@ -83,11 +89,13 @@ final class HubRuntime {
     StreamSubscriber openStream(AsyncContext async, ServletOutputStream out) {
         StreamSubscriber subscriber = new StreamSubscriber(async, out, settings.maxQueueBytes(), writers.nextLane(),
                 farewell, this::streamClosed);
+        streams.add(subscriber);
         return subscriber;
     }
 
     // A stream ended, whatever the reason: it leaves the hub and gives its place back.
     private void streamClosed(StreamSubscriber subscriber) {
+        streams.remove(subscriber);
         hub.unsubscribe(subscriber);
         admission.release();
     }

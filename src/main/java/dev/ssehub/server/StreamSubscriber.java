@@ -105,6 +105,13 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         close(true);
     }
 
+    /** A heartbeat, whether or not the stream was sent bytes lately: only a write tells that the client left. */
+    void probe(byte[] comment) {
+        if (!offer(comment)) {
+            abort(); // closed already, or so far behind that the hub would drop it at the next event
+        }
+    }
+
     @Override
     public void run() {
         drain();

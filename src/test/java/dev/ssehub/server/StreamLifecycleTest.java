@@ -4,6 +4,7 @@ import dev.ssehub.hub.EventId;
 import dev.ssehub.testkit.RawStreams;
 import dev.ssehub.testkit.RecordingListener;
 import dev.ssehub.testkit.SlowToStopServlet;
+import dev.ssehub.testkit.SseConnection;
 import dev.ssehub.wire.SseEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -25,6 +26,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +39,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamLifecycleTest extends ContainerTest {
 
     private static final Map<String, String> QUIET = Map.of("ssehub.tickInterval", "0");
+
+    @Test
+    void clientsThatLeftRightAfterTheirRequestDoNotKeepALiveClientOut() throws Exception {
+        int maxStreams = 20;
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", String.valueOf(maxStreams)));
+        for (int i = 0; i < maxStreams; i++) {
+            try (Socket gone = connect()) {
+                gone.getOutputStream().write(RawStreams.request(container.uri("stream")));
+            }
+        }
+        awaitUntil(() -> runtime().admission().openStreams() == maxStreams, "every dead stream counted open");
+
+        SseConnection live = open("stream");
+
+        assertEquals(200, live.status());
+        awaitUntil(() -> !live.events().retries().isEmpty(), "the opening retry hint");
+        assertEquals(List.of(3000L), live.events().retries(), "admitted, not told to come back later");
+        EventId id = hub().publish("clock", null, "welcome");
+        assertEquals(new SseEvent(id.toString(), null, "welcome", null, null), live.events().awaitEvent(TIMEOUT));
+        assertFalse(live.hasEnded());
+        awaitSubscribers(1); // the dead streams were found and closed
+    }
 
     @Test
     void undeployEndsEachOfAThousandStreamsWithTheFarewell() throws Exception {
