@@ -63,6 +63,28 @@ class StreamLifecycleTest extends ContainerTest {
     }
 
     @Test
+    void clientsThatLeftAfterTheirStreamStartedDoNotKeepALiveClientOut() throws Exception {
+        int maxStreams = 10;
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", String.valueOf(maxStreams)));
+        for (int i = 0; i < maxStreams; i++) {
+            try (Socket gone = connect()) {
+                gone.getOutputStream().write(RawStreams.request(container.uri("stream")));
+                readThroughTheRetryHint(gone);
+            } // everything sent was read, so closing sends a FIN, not a reset: the server's next write succeeds
+        }
+        awaitUntil(() -> runtime().admission().openStreams() == maxStreams, "every dead stream counted open");
+
+        SseConnection live = open("stream");
+
+        assertEquals(200, live.status());
+        awaitUntil(() -> !live.events().retries().isEmpty(), "the opening retry hint");
+        assertEquals(List.of(3000L), live.events().retries(), "admitted, not told to come back later");
+        awaitSubscribers(1);
+        EventId id = hub().publish("clock", null, "welcome");
+        assertEquals(new SseEvent(id.toString(), null, "welcome", null, null), live.events().awaitEvent(TIMEOUT));
+    }
+
+    @Test
     void undeployEndsEachOfAThousandStreamsWithTheFarewell() throws Exception {
         // Another part of the webapp takes a while to stop: Tomcat times out async requests meanwhile.
         start(Map.of("ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "600000",
@@ -152,6 +174,19 @@ class StreamLifecycleTest extends ContainerTest {
             containerLog.removeHandler(recorder);
         }
         assertEquals(List.of(), severe);
+    }
+
+    // Up to the end of the retry hint and whatever came with it (Tomcat ends each chunk with CRLF, Jetty does not).
+    private static void readThroughTheRetryHint(Socket socket) throws Exception {
+        socket.setSoTimeout((int) TIMEOUT.toMillis());
+        InputStream in = socket.getInputStream();
+        StringBuilder received = new StringBuilder();
+        while (!received.toString().endsWith("retry: 3000\n\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "the stream ended early: " + received);
+            received.append((char) b);
+        }
+        in.readNBytes(in.available());
     }
 
     private Socket connect() throws Exception {
