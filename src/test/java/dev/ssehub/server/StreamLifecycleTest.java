@@ -114,8 +114,9 @@ class StreamLifecycleTest extends ContainerTest {
 
     /**
      * Tomcat logged "Calling [asyncComplete()] is not valid for a request with Async state [COMPLETING]" when ssehub
-     * completed a request after a failed write while Tomcat's own error handling was completing it; the overlap is a
-     * few instructions wide, so a clean run here is a guard rather than proof.
+     * completed a request after a failed write while Tomcat's own error handling was completing it. Tomcat 11 refuses
+     * such a call from an application thread once the listeners' onError has returned, so the overlap left is a few
+     * instructions wide: a clean run here is a guard rather than proof.
      */
     @Test
     void clientsDroppingWhileEventsFlowLeaveNoStreamOpenAndNoContainerError() throws Exception {
