@@ -3,8 +3,12 @@ package dev.ssehub.server;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.wire.SseEncoder;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletOutputStream;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -14,8 +18,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the webapp runs between start and stop: the settings, the hub, the writer threads and the scheduler of the
- * ticker and heartbeat. Created by {@link HubLifecycle}, found by the servlets in a context attribute.
+ * What the webapp runs between start and stop: the settings, the hub, the writer threads, the scheduler of the
+ * ticker, heartbeat and probes, and the open streams. Created by {@link HubLifecycle}, found by the servlets in a
+ * context attribute.
  */
 final class HubRuntime {
 
@@ -34,6 +39,9 @@ final class HubRuntime {
     private final StreamAdmission admission;
     // Written by the ticker's thread at each tick: whether this node ticks for the whole cluster.
     private volatile boolean tickerLeaseHeld;
+    private final byte[] farewell;
+    // Every open stream, whatever it subscribed to, for the probe; a stream leaves it when it closes.
+    private final Set<StreamSubscriber> streams = ConcurrentHashMap.newKeySet();
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -49,7 +57,9 @@ final class HubRuntime {
             }
         });
         this.cors = new CorsPolicy(settings.allowedOrigins());
-        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis());
+        this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis(),
+                new StreamProbe(streams, writers, scheduler, HEARTBEAT));
+        this.farewell = SseEncoder.retry(settings.retryMillis());
     }
 
     static HubRuntime start(Settings settings) {
@@ -88,8 +98,17 @@ final class HubRuntime {
         return admission;
     }
 
-    /** A stream ended, whatever the reason: it leaves the hub and gives its place back. */
-    void streamClosed(StreamSubscriber subscriber) {
+    /** A new stream, bound to a writer lane; it gives its place back when it closes. */
+    StreamSubscriber openStream(AsyncContext async, ServletOutputStream out) {
+        StreamSubscriber subscriber = new StreamSubscriber(async, out, settings.maxQueueBytes(), writers.nextLane(),
+                farewell, this::streamClosed);
+        streams.add(subscriber);
+        return subscriber;
+    }
+
+    // A stream ended, whatever the reason: it leaves the hub and gives its place back.
+    private void streamClosed(StreamSubscriber subscriber) {
+        streams.remove(subscriber);
         hub.unsubscribe(subscriber);
         admission.release();
     }
@@ -97,10 +116,6 @@ final class HubRuntime {
     /** Whether this node's ticker published the last tick (always, on a single node with the ticker on). */
     boolean holdsTickerLease() {
         return tickerLeaseHeld;
-    }
-
-    WriterPool writers() {
-        return writers;
     }
 
     String tickerTopic() {
@@ -114,7 +129,7 @@ final class HubRuntime {
     void stop() {
         scheduler.shutdownNow();
         tickerThread.shutdownNow();
-        hub.shutdown(SseEncoder.retry(settings.retryMillis()));
+        hub.shutdown(farewell);
         try {
             if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");

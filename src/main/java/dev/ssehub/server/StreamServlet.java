@@ -81,8 +81,7 @@ public final class StreamServlet extends HttpServlet {
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // a stream lives until the client leaves or the webapp stops
-        StreamSubscriber subscriber = new StreamSubscriber(async, response.getOutputStream(),
-                settings.maxQueueBytes(), runtime.writers().nextLane(), runtime::streamClosed);
+        StreamSubscriber subscriber = runtime.openStream(async, response.getOutputStream());
         async.addListener(subscriber);
         return subscriber;
     }

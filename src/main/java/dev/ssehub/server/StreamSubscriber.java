@@ -27,6 +27,12 @@ import java.util.logging.Logger;
  * completion it may recycle the response for another request (Tomcat does), so a writer lane still inside
  * {@code drain()} must finish before the callback returns, and nothing may touch the response afterwards. Only
  * non-blocking calls happen under the monitor, and never a call that completes the request.
+ *
+ * <p>Who completes the request: ssehub, when it ends the stream itself (farewell written, stream dropped) or inside
+ * a container callback on the container's thread; never after a write failed on a writer lane, since the container
+ * is then already handling the error on a thread of its own (Tomcat completes the request after its
+ * {@code AsyncListener.onError}, Jetty calls {@link #onError(Throwable)}), and a second {@code complete()} racing
+ * it is refused with an error in the container's log.
  */
 final class StreamSubscriber implements EventSink, WriteListener, AsyncListener, Runnable {
 
@@ -36,6 +42,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private final ServletOutputStream out;
     private final FrameQueue queue;
     private final Executor writer;
+    private final byte[] farewell;
     private final Consumer<StreamSubscriber> onClose;
 
     // Frames that piled up behind a slow socket go out joined, up to this many bytes in one write.
@@ -50,13 +57,17 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     // Set by every write, cleared by a keep-alive round: a stream that got bytes needs no heartbeat.
     private volatile boolean wroteSinceKeepAlive;
 
-    /** {@code onClose} runs once, on whichever thread closes the stream; it must not block. */
+    /**
+     * {@code farewell} ends the stream when the container gives up on it; {@code onClose} runs once, on whichever
+     * thread closes the stream; it must not block.
+     */
     StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writer,
-            Consumer<StreamSubscriber> onClose) {
+            byte[] farewell, Consumer<StreamSubscriber> onClose) {
         this.async = async;
         this.out = out;
         this.queue = new FrameQueue(maxQueueBytes);
         this.writer = writer;
+        this.farewell = farewell;
         this.onClose = onClose;
     }
 
@@ -91,7 +102,14 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     @Override
     public void abort() {
-        close();
+        close(true);
+    }
+
+    /** A heartbeat, whether or not the stream was sent bytes lately: only a write tells that the client left. */
+    void probe(byte[] comment) {
+        if (!offer(comment)) {
+            abort(); // closed already, or so far behind that the hub would drop it at the next event
+        }
     }
 
     @Override
@@ -106,22 +124,35 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     @Override
     public void onError(Throwable failure) {
-        close(); // the client is gone or the write failed; it reconnects and replays
+        close(false); // a write failed: the client is gone; it reconnects and replays
+        complete(); // even when a lane saw the failure first: Jetty leaves completing to us, on its thread, here
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        close();
+        close(false);
     }
 
+    /**
+     * Our timeout is 0 (never), so the container is giving up on the request: Tomcat does so for every async request
+     * once it begins stopping the webapp, before ssehub's listener hears of it. The farewell goes out now.
+     */
     @Override
     public void onTimeout(AsyncEvent event) {
-        close();
+        queue.finish(farewell); // no writer is woken: this thread writes it
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            writeWhileReady(); // a client too slow to take it now reconnects after its last retry hint
+            closed = true;
+        }
+        afterClose(true); // on the container's thread, inside its callback: the request ends without an error
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        close();
+        close(false); // the container completes the request after its listeners
     }
 
     @Override
@@ -133,23 +164,29 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         try {
             writer.execute(this);
         } catch (RejectedExecutionException e) {
-            close(); // shutting down: nobody is left to write
+            close(true); // shutting down: nobody is left to write
         }
     }
 
     private void drain() {
+        Ending ending;
         synchronized (this) {
-            if (writeWhileReady()) {
+            ending = writeWhileReady();
+            if (ending == Ending.NOT_YET) {
                 return;
             }
             closed = true;
         }
-        afterClose();
+        // After a failed write the container completes the request itself, or calls onError for us to do it.
+        afterClose(ending == Ending.FINISHED);
     }
 
-    // Under the monitor. False when the stream must close: it is finished, or a write failed (the client is gone).
+    /** Why {@link #writeWhileReady} stopped writing. */
+    private enum Ending { NOT_YET, FINISHED, FAILED }
+
+    // Under the monitor. FINISHED once the farewell is out, FAILED when a write failed (the client is gone).
     // The usual event costs one take, one write, one flush and two isReady() calls.
-    private boolean writeWhileReady() {
+    private Ending writeWhileReady() {
         byte[] block = next;
         next = null;
         try {
@@ -157,18 +194,18 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                 if (block == null && !unflushed) {
                     block = queue.take(JOIN_BYTES);
                     if (block == null) {
-                        return true; // nothing queued: the next offer wakes a writer
+                        return Ending.NOT_YET; // nothing queued: the next offer wakes a writer
                     }
                 }
                 if (!out.isReady()) {
                     next = block; // kept for onWritePossible, which the container calls when the client caught up
-                    return true;
+                    return Ending.NOT_YET;
                 }
                 if (block == null) {
                     unflushed = false;
                     out.flush();
                 } else if (block == FrameQueue.END) {
-                    return false; // the farewell is out; completing the response sends what remains
+                    return Ending.FINISHED; // the farewell is out; completing the response sends what remains
                 } else {
                     out.write(block);
                     block = null;
@@ -182,30 +219,36 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                     }
                 }
             }
-            return true;
+            return Ending.NOT_YET;
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Ending.FAILED;
         }
     }
 
-    private void close() {
+    private void close(boolean complete) {
         synchronized (this) { // waits for a drain in progress; afterwards no thread touches the response
             if (closed) {
                 return;
             }
             closed = true;
         }
-        afterClose();
+        afterClose(complete);
     }
 
     // Once, after `closed` was set; outside the monitor, since completing calls into the container.
-    private void afterClose() {
+    private void afterClose(boolean complete) {
         queue.clear();
         try {
             onClose.accept(this);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "closing a stream failed", e); // cleanup must never throw into a writer
         }
+        if (complete) {
+            complete();
+        }
+    }
+
+    private void complete() {
         try {
             async.complete();
         } catch (IllegalStateException alreadyCompleted) {

@@ -1,6 +1,7 @@
 package dev.ssehub.server;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,25 @@ final class WriterPool {
     /** The lane for a new stream, taken in turn. */
     Executor nextLane() {
         return lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+    }
+
+    /** Completes once every lane has run what was submitted to it before this call; at once when stopped. */
+    CompletableFuture<Void> afterQueued() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(lanes.length);
+        Runnable arrive = () -> {
+            if (left.decrementAndGet() == 0) {
+                done.complete(null);
+            }
+        };
+        for (Lane lane : lanes) {
+            try {
+                lane.execute(arrive); // each lane runs its tasks in order
+            } catch (RejectedExecutionException stopped) {
+                arrive.run();
+            }
+        }
+        return done;
     }
 
     /** Runs what is already submitted, refuses anything new, and waits up to {@code timeout} for the threads. */

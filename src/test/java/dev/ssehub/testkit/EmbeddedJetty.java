@@ -1,6 +1,7 @@
 package dev.ssehub.testkit;
 
 import jakarta.servlet.ServletContext;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.EndPoint;
@@ -55,6 +56,11 @@ final class EmbeddedJetty implements ServletContainer {
         WebAppContext webapp = new WebAppContext(webappDir.toString(), contextPath.isEmpty() ? "/" : contextPath);
         webapp.setParentLoaderPriority(true); // our classes come from the test classpath, as one copy
         params.forEach(webapp::setInitParameter);
+        if (params.containsKey(SlowToStopServlet.PARAM)) {
+            ServletHolder slow = new ServletHolder("slow-to-stop", SlowToStopServlet.class);
+            slow.setInitOrder(1); // destroy() runs only for a servlet that was loaded
+            webapp.getServletHandler().addServlet(slow);
+        }
         webapp.setThrowUnavailableOnStartupException(true);
         server.setHandler(webapp);
         server.setStopTimeout(0); // no graceful wait: open streams would hold it to the end

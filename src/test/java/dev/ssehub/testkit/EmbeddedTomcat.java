@@ -52,6 +52,13 @@ final class EmbeddedTomcat implements ServletContainer {
         defaultServlet.setServletClass(DefaultServlet.class.getName());
         context.addChild(defaultServlet);
         context.addServletMappingDecoded("/", "default");
+        if (params.containsKey(SlowToStopServlet.PARAM)) {
+            Wrapper slow = context.createWrapper();
+            slow.setName("slow-to-stop");
+            slow.setServletClass(SlowToStopServlet.class.getName());
+            slow.setLoadOnStartup(1); // destroy() runs only for a servlet that was loaded
+            context.addChild(slow);
+        }
         Tomcat.addDefaultMimeTypeMappings(context);
         // The test classpath holds no web fragments; scanning it only costs start-up time.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
