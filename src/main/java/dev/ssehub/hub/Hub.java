@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Topics, the replay logs and the fan-out. Publishing encodes the event once and appends it to the {@link EventLog},
@@ -38,6 +39,7 @@ public final class Hub {
     private final ReplayLimits limits;
     private final EventLog log;
     private final LongSupplier clock;
+    private final HubObserver observer;
 
     private final Object publishLock = new Object();
     // Written under publishLock by the log's feed; read by anyone. The epoch is 0 until the log started.
@@ -52,17 +54,22 @@ public final class Hub {
     private final Map<String, Set<EventSink>> subscribersByTopic = new ConcurrentHashMap<>();
     private final Map<EventSink, Registration> registrations = new ConcurrentHashMap<>();
     private volatile boolean shutDown;
-    private volatile byte[] farewell = new byte[0];
+    private volatile Supplier<byte[]> farewell = () -> new byte[0];
 
     /** A hub on {@code log}; nothing flows until {@link #start}. */
-    public Hub(ReplayLimits limits, EventLog log) {
-        this(limits, log, System::currentTimeMillis);
+    public Hub(ReplayLimits limits, EventLog log, HubObserver observer) {
+        this(limits, log, System::currentTimeMillis, observer);
     }
 
     Hub(ReplayLimits limits, EventLog log, LongSupplier clock) {
+        this(limits, log, clock, HubObserver.NONE);
+    }
+
+    private Hub(ReplayLimits limits, EventLog log, LongSupplier clock, HubObserver observer) {
         this.limits = limits;
         this.log = log;
         this.clock = clock;
+        this.observer = observer;
         this.store = new ReplayStore(limits);
     }
 
@@ -96,7 +103,9 @@ public final class Hub {
         if (shutDown) {
             throw new IllegalStateException("the hub is shut down");
         }
-        return log.append(topic, body, idempotencyKey);
+        EventId id = log.append(topic, body, idempotencyKey);
+        observer.published();
+        return id;
     }
 
     /**
@@ -114,7 +123,7 @@ public final class Hub {
                     return;
                 }
             }
-            sink.finish(farewell);
+            sink.finish(farewell.get());
             return;
         }
         ReplayGate gate = new ReplayGate(sink, limits.pageBytes());
@@ -122,7 +131,7 @@ public final class Hub {
         Position head;
         synchronized (publishLock) {
             if (shutDown) {
-                sink.finish(farewell);
+                sink.finish(farewell.get());
                 return;
             }
             awaitHead(last);
@@ -175,15 +184,18 @@ public final class Hub {
         }
     }
 
-    /** Ends every stream with a farewell (a retry hint) and refuses further publishing and subscribing. */
-    public void shutdown(byte[] farewell) {
+    /**
+     * Ends every stream with a farewell (a retry hint, drawn for each stream) and refuses further publishing and
+     * subscribing.
+     */
+    public void shutdown(Supplier<byte[]> farewell) {
         synchronized (publishLock) {
             this.farewell = farewell;
             shutDown = true;
         }
         for (EventSink sink : List.copyOf(registrations.keySet())) {
             unsubscribe(sink);
-            sink.finish(farewell);
+            sink.finish(farewell.get());
         }
     }
 
@@ -281,15 +293,19 @@ public final class Hub {
     // holds a page of a longer replay, or could not take it.
     private boolean replay(Set<String> topics, String lastEventId, EventId last, Position head, EventSink sink) {
         if (last == null) {
+            observer.replayed(HubObserver.Replay.MALFORMED);
             return sink.offer(missed(lastEventId, "malformed", head));
         }
         if (last.epoch() != head.epoch() || last.sequence() > head.sequence()) {
+            observer.replayed(HubObserver.Replay.UNKNOWN);
             return sink.offer(missed(lastEventId, "unknown", head));
         }
         ReplayPage page = head.store().read(topics, last.sequence(), head.sequence(), limits.pageBytes());
         if (page == null) {
+            observer.replayed(HubObserver.Replay.TOO_OLD);
             return sink.offer(missed(lastEventId, "too-old", head));
         }
+        observer.replayed(page.complete() ? HubObserver.Replay.EXACT : HubObserver.Replay.PAGED);
         for (byte[] frame : page.frames()) {
             if (!sink.offer(frame)) {
                 return false;
@@ -335,7 +351,9 @@ public final class Hub {
                 }
                 store.append(topic, id.sequence(), frame, clock.getAsLong());
                 lastSequence = id.sequence();
-                overflowed = offer(subscribersByTopic.get(topic), frame);
+                Set<EventSink> subscribers = subscribersByTopic.get(topic);
+                overflowed = offer(subscribers, frame);
+                observer.fannedOut(frame, subscribers == null ? 0 : subscribers.size());
                 if (waitingForHead > 0) {
                     publishLock.notifyAll();
                 }

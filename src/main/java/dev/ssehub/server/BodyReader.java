@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,13 +35,16 @@ final class BodyReader implements ReadListener, AsyncListener {
     private final long timeoutMillis;
     // The deadline and the reading race on different container threads: whichever sets it answers, the other not.
     private final AtomicBoolean answered = new AtomicBoolean();
+    private final IntConsumer onAnswered;
     // Set by read before reading starts; then written only in onDataAvailable, which never runs twice at once.
     private Handler handler;
     private byte[] buffer;
     private int length;
 
-    private BodyReader(AsyncContext async, ServletInputStream in, int limit, long timeoutMillis) {
+    private BodyReader(AsyncContext async, ServletInputStream in, int limit, long timeoutMillis,
+            IntConsumer onAnswered) {
         this.async = async;
+        this.onAnswered = onAnswered;
         this.in = in;
         this.limit = limit;
         this.timeoutMillis = timeoutMillis;
@@ -49,12 +53,14 @@ final class BodyReader implements ReadListener, AsyncListener {
     /**
      * Takes {@code request} into asynchronous mode: it is answered and completed later, by {@link #refuse} or after
      * {@link #read}, on whichever thread. Even a refusal is answered this way: after a synchronous answer a container
-     * may drain the unread body, holding a thread while it trickles in.
+     * may drain the unread body, holding a thread while it trickles in. {@code onAnswered} is told the status of
+     * the answer, whichever it is.
      */
-    static BodyReader start(HttpServletRequest request, int limit, long timeoutMillis) throws IOException {
+    static BodyReader start(HttpServletRequest request, int limit, long timeoutMillis, IntConsumer onAnswered)
+            throws IOException {
         AsyncContext async = request.startAsync();
         async.setTimeout(timeoutMillis); // the whole body's deadline: a byte now and then does not extend it
-        BodyReader reader = new BodyReader(async, request.getInputStream(), limit, timeoutMillis);
+        BodyReader reader = new BodyReader(async, request.getInputStream(), limit, timeoutMillis, onAnswered);
         async.addListener(reader);
         return reader;
     }
@@ -84,8 +90,13 @@ final class BodyReader implements ReadListener, AsyncListener {
             response.setHeader("Connection", "close");
             Responses.reject(response, rejection.status(), rejection.getMessage());
         } finally {
-            async.complete();
+            complete();
         }
+    }
+
+    private void complete() {
+        onAnswered.accept(response().getStatus());
+        async.complete();
     }
 
     private static Rejection tooLarge(int limit) {
@@ -127,7 +138,7 @@ final class BodyReader implements ReadListener, AsyncListener {
             Responses.reject(response(), HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
                     "internal error: see the server log");
         } finally {
-            async.complete();
+            complete();
         }
     }
 

@@ -25,6 +25,9 @@ final class FrameQueue {
     private ArrayDeque<byte[]> frames = new ArrayDeque<>(8);
     private int highWater;
     private long queuedBytes;
+    // Written and read by the writer only (in take, then after its write): the first frame of the block take()
+    // returned last, so that a sampled event can be timed even inside a joined block.
+    private byte[] lastFirst;
     // Starts true: the container's first onWritePossible is the first writer.
     private boolean writerActive = true;
     private boolean finished;
@@ -71,12 +74,18 @@ final class FrameQueue {
             }
             return null;
         }
+        lastFirst = first;
         byte[] next = frames.peekFirst();
         if (next == null || first.length + next.length > joinBytes) {
             queuedBytes -= first.length;
             return first;
         }
         return join(first, joinBytes);
+    }
+
+    /** Writer only: the first frame of the last block {@link #take} returned. */
+    byte[] lastTakenFirst() {
+        return lastFirst;
     }
 
     synchronized long queuedBytes() {

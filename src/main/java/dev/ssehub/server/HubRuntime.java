@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +31,8 @@ final class HubRuntime {
     private static final byte[] HEARTBEAT = SseEncoder.comment("");
 
     private final Settings settings;
+    private final Metrics metrics;
+    private final BooleanSupplier logReachable;
     private final Hub hub;
     private final WriterPool writers;
     private final ScheduledExecutorService scheduler;
@@ -39,14 +43,17 @@ final class HubRuntime {
     private final StreamAdmission admission;
     // Written by the ticker's thread at each tick: whether this node ticks for the whole cluster.
     private volatile boolean tickerLeaseHeld;
-    private final byte[] farewell;
     // Every open stream, whatever it subscribed to, for the probe; a stream leaves it when it closes.
     private final Set<StreamSubscriber> streams = ConcurrentHashMap.newKeySet();
+    // Set once when the webapp begins to stop: readiness turns 503 before any stream ends.
+    private volatile boolean draining;
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
         EventLogs logs = EventLogs.forSettings(settings);
-        this.hub = new Hub(settings.replayLimits(), logs.log()).start();
+        this.metrics = new Metrics(Version.current());
+        this.logReachable = logs.reachable();
+        this.hub = new Hub(settings.replayLimits(), logs.log(), metrics).start();
         this.writers = new WriterPool(settings.writerThreads(), "ssehub-writer");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-scheduler"));
         this.tickerThread = Executors.newSingleThreadScheduledExecutor(namedDaemons("ssehub-ticker"));
@@ -59,11 +66,12 @@ final class HubRuntime {
         this.cors = new CorsPolicy(settings.allowedOrigins());
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis(),
                 new StreamProbe(streams, writers, scheduler, HEARTBEAT));
-        this.farewell = SseEncoder.retry(settings.retryMillis());
+        metrics.watch(hub, admission::openStreams, streams, logReachable);
     }
 
     static HubRuntime start(Settings settings) {
         HubRuntime runtime = new HubRuntime(settings);
+        LOG.info(settings.summary());
         runtime.ticker.schedule(runtime.tickerThread, settings.tickIntervalMillis());
         // A stream gets a heartbeat when a whole round passed without a byte to it: rounds at half the interval keep
         // every silence within the interval, and a stream that is sent events costs no heartbeat at all.
@@ -101,13 +109,32 @@ final class HubRuntime {
     /** A new stream, bound to a writer lane; it gives its place back when it closes. */
     StreamSubscriber openStream(AsyncContext async, ServletOutputStream out) {
         StreamSubscriber subscriber = new StreamSubscriber(async, out, settings.maxQueueBytes(), writers.nextLane(),
-                farewell, this::streamClosed);
+                this::drainFarewell, this::streamClosed, metrics::wrote);
+        if (settings.maxStreamAgeMillis() > 0) {
+            // ±10%, so that the streams opened in one burst do not all end in the next one.
+            double jitter = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
+            subscriber.rotateAfter((long) (settings.maxStreamAgeMillis() * jitter * 1_000_000));
+        }
         streams.add(subscriber);
+        metrics.opened();
         return subscriber;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    /** Whether this node should get new clients: not while it stops, nor while its shared log is out of reach. */
+    String readiness() {
+        if (draining) {
+            return "draining";
+        }
+        return logReachable.getAsBoolean() ? null : "event log unreachable";
     }
 
     // A stream ended, whatever the reason: it leaves the hub and gives its place back.
     private void streamClosed(StreamSubscriber subscriber) {
+        metrics.closed(draining ? CloseReason.SHUTDOWN : subscriber.closeReason());
         streams.remove(subscriber);
         hub.unsubscribe(subscriber);
         admission.release();
@@ -127,9 +154,10 @@ final class HubRuntime {
      * what is left and stops every thread. Never throws.
      */
     void stop() {
+        draining = true;
         scheduler.shutdownNow();
         tickerThread.shutdownNow();
-        hub.shutdown(farewell);
+        hub.shutdown(this::drainFarewell);
         try {
             if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
@@ -144,11 +172,33 @@ final class HubRuntime {
         }
     }
 
+    // Each stream is told to come back after its own delay, spread over drainTime, so that the clients of a node
+    // that stops do not all reconnect (to the next node) in the same second.
+    private byte[] drainFarewell() {
+        long spread = settings.drainTimeMillis() == 0 ? 0
+                : ThreadLocalRandom.current().nextLong(settings.drainTimeMillis() + 1);
+        return SseEncoder.retry(settings.retryMillis() + spread);
+    }
+
     private void heartbeat() {
         try {
+            rotateOldStreams();
             hub.keepAlive(HEARTBEAT);
         } catch (RuntimeException | Error e) { // even an OutOfMemoryError: the next round may well succeed
             LOG.log(Level.WARNING, "heartbeat failed", e); // a thrown task would silently cancel the schedule
+        }
+    }
+
+    // Streams past maxStreamAge end with a short retry and resume elsewhere, or here, with Last-Event-ID.
+    private void rotateOldStreams() {
+        if (settings.maxStreamAgeMillis() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (StreamSubscriber stream : streams) {
+            if (stream.dueForRotation(now)) {
+                stream.end(CloseReason.ROTATED, SseEncoder.retry(100 + ThreadLocalRandom.current().nextLong(900)));
+            }
         }
     }
 

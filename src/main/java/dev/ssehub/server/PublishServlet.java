@@ -49,7 +49,8 @@ public final class PublishServlet extends HttpServlet {
         cors.grant(request, response);
         String contentType = request.getContentType();
         Settings settings = runtime.settings();
-        BodyReader body = BodyReader.start(request, settings.maxEventBytes(), settings.bodyReadTimeoutMillis());
+        BodyReader body = BodyReader.start(request, settings.maxEventBytes(), settings.bodyReadTimeoutMillis(),
+                this::answered);
         String idempotencyKey;
         try {
             authorize(request.getHeader("Authorization"), response);
@@ -61,9 +62,17 @@ public final class PublishServlet extends HttpServlet {
         body.read(bytes -> answer(PublishRequest.parse(contentType, bytes), idempotencyKey, response));
     }
 
+    private void answered(int status) {
+        if (status >= 400) {
+            runtime.metrics().refused(status);
+        }
+    }
+
     private void answer(PublishRequest publish, String idempotencyKey, HttpServletResponse response)
             throws Rejection, IOException {
+        long started = System.nanoTime();
         EventId id = publishToHub(publish, idempotencyKey, response);
+        runtime.metrics().publishTook(System.nanoTime() - started);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

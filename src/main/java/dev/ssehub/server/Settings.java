@@ -30,7 +30,11 @@ record Settings(
         int responseBufferSize,
         long replayBytes,
         long topicExpiryMillis,
-        RedisSettings redis) {
+        RedisSettings redis,
+        String metricsToken,
+        boolean metricsPublic,
+        long drainTimeMillis,
+        long maxStreamAgeMillis) {
 
     Settings {
         if (maxQueueBytes < 2L * maxEventBytes) {
@@ -43,6 +47,21 @@ record Settings(
     /** Whether several nodes share one event log in Redis ({@code redisUrl} is set). */
     boolean clustered() {
         return redis != null;
+    }
+
+    /** The effective settings in one line for the log at start: never a token or password. */
+    String summary() {
+        String metrics = metricsPublic ? "public" : metricsToken != null ? "with a token" : "off";
+        String cluster = redis == null ? "a single node"
+                : "several nodes on " + redis.where() + " (prefix " + redis.prefix() + ")";
+        return "ssehub " + Version.current() + " on " + cluster + ": publishing " + (publishingEnabled() ? "on" : "off")
+                + ", maxStreams " + maxStreams + " (open-file limit " + OpenFiles.limit() + ")"
+                + ", replay " + replaySize + " events a topic and " + replayBytes / 1024 + " KiB in all"
+                + ", queue " + maxQueueBytes / 1024 + " KiB a stream, events up to " + maxEventBytes / 1024 + " KiB"
+                + ", ticker " + (tickIntervalMillis == 0 ? "off" : "every " + tickIntervalMillis + " ms")
+                + ", heartbeat " + heartbeatIntervalMillis + " ms, metrics " + metrics
+                + ", drain " + drainTimeMillis + " ms"
+                + (maxStreamAgeMillis > 0 ? ", streams rotated after " + maxStreamAgeMillis + " ms" : "");
     }
 
     /** Whether POST /publish is on: only when a token is configured. */
@@ -70,13 +89,17 @@ record Settings(
                 (int) reader.number("maxEventBytes", 64 * 1024, 256),
                 reader.number("bodyReadTimeout", 10_000, 1),
                 allowedOrigins(reader.list("allowedOrigins")),
-                (int) reader.number("maxStreams", 10_000, 1),
+                (int) reader.number("maxStreams", OpenFiles.streamsThatFit(), 1),
                 reader.number("overloadRetry", 10_000, 1),
                 (int) reader.number("responseBufferSize", 4096, 0),
                 reader.number("replayBytes", 64L << 20, 64 * 1024),
                 reader.number("topicExpiry", 3_600_000, 1000),
                 RedisSettings.parse(lookup.apply("redisUrl"), lookup.apply("redisPrefix"),
-                        reader.number("redisHistory", 100_000, 1000)));
+                        reader.number("redisHistory", 100_000, 1000)),
+                lookup.apply("metricsToken"),
+                reader.flag("metricsPublic"),
+                reader.number("drainTime", 10_000, 0),
+                reader.number("maxStreamAge", 0, 0));
     }
 
     /** What the hub keeps for replay; one reconnect replays at most half a queue, leaving room for live events. */
@@ -124,6 +147,17 @@ record Settings(
                         "ssehub." + key + " must be between " + minimum + " and " + Integer.MAX_VALUE + ", not " + value);
             }
             return value;
+        }
+
+        boolean flag(String key) {
+            String text = lookup.apply(key);
+            if (text == null || text.equalsIgnoreCase("false")) {
+                return false;
+            }
+            if (text.equalsIgnoreCase("true")) {
+                return true;
+            }
+            throw new IllegalArgumentException("ssehub." + key + " must be true or false, not '" + text + "'");
         }
 
         List<String> list(String key) {

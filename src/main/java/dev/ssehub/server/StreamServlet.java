@@ -99,6 +99,7 @@ public final class StreamServlet extends HttpServlet {
      * jittered {@code retry:} and an immediate end, and comes back later by itself; other clients get a 503.
      */
     private void turnAway(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        runtime.metrics().closed(CloseReason.OVERLOAD);
         long retryMillis = runtime.admission().jitteredRetryMillis();
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains("text/event-stream")) {

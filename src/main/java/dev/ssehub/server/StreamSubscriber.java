@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,8 +43,9 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private final ServletOutputStream out;
     private final FrameQueue queue;
     private final Executor writer;
-    private final byte[] farewell;
+    private final Supplier<byte[]> farewell;
     private final Consumer<StreamSubscriber> onClose;
+    private final Consumer<byte[]> onWrite;
 
     // Frames that piled up behind a slow socket go out joined, up to this many bytes in one write.
     private static final int JOIN_BYTES = 16 * 1024;
@@ -56,19 +58,25 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private boolean unflushed;
     // Set by every write, cleared by a keep-alive round: a stream that got bytes needs no heartbeat.
     private volatile boolean wroteSinceKeepAlive;
+    // The ending asked for first, by whichever thread; null while none was: then the client went away.
+    private volatile CloseReason ending;
+    // Whether and when (System.nanoTime) the stream must be rotated; set once by the runtime.
+    private volatile boolean rotates;
+    private volatile long rotateAtNanos;
 
     /**
      * {@code farewell} ends the stream when the container gives up on it; {@code onClose} runs once, on whichever
-     * thread closes the stream; it must not block.
+     * thread closes the stream; {@code onWrite} is told the first frame of each block written. Neither may block.
      */
     StreamSubscriber(AsyncContext async, ServletOutputStream out, int maxQueueBytes, Executor writer,
-            byte[] farewell, Consumer<StreamSubscriber> onClose) {
+            Supplier<byte[]> farewell, Consumer<StreamSubscriber> onClose, Consumer<byte[]> onWrite) {
         this.async = async;
         this.out = out;
         this.queue = new FrameQueue(maxQueueBytes);
         this.writer = writer;
         this.farewell = farewell;
         this.onClose = onClose;
+        this.onWrite = onWrite;
     }
 
     @Override
@@ -93,16 +101,45 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         return offer(comment);
     }
 
+    /** The hub ends a stream with a farewell only to send the next page of a replay, or when it shuts down. */
     @Override
     public void finish(byte[] farewell) {
+        end(CloseReason.REPLAY_PAGED, farewell);
+    }
+
+    /** The hub aborts a stream that fell too far behind (or, last of all, at shutdown). */
+    @Override
+    public void abort() {
+        endingIfNone(CloseReason.TOO_SLOW);
+        close(true);
+    }
+
+    /** Writes what is queued, then {@code farewell}, then ends the stream, for {@code reason}. */
+    void end(CloseReason reason, byte[] farewell) {
+        endingIfNone(reason);
         if (!closed && queue.finish(farewell) == FrameQueue.Offer.QUEUED_WAKE_WRITER) {
             wakeWriter();
         }
     }
 
-    @Override
-    public void abort() {
-        close(true);
+    /** Why the stream ended; asked once it has. */
+    CloseReason closeReason() {
+        CloseReason reason = ending;
+        return reason == null ? CloseReason.CLIENT_GONE : reason;
+    }
+
+    long queuedBytes() {
+        return queue.queuedBytes();
+    }
+
+    /** Ends the stream after {@code nanos} more, at a heartbeat round that finds it due. */
+    void rotateAfter(long nanos) {
+        rotateAtNanos = System.nanoTime() + nanos;
+        rotates = true;
+    }
+
+    boolean dueForRotation(long nowNanos) {
+        return rotates && nowNanos - rotateAtNanos >= 0;
     }
 
     /** A heartbeat, whether or not the stream was sent bytes lately: only a write tells that the client left. */
@@ -139,7 +176,8 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
      */
     @Override
     public void onTimeout(AsyncEvent event) {
-        queue.finish(farewell); // no writer is woken: this thread writes it
+        endingIfNone(CloseReason.SHUTDOWN);
+        queue.finish(farewell.get()); // no writer is woken: this thread writes it
         synchronized (this) {
             if (closed) {
                 return;
@@ -208,6 +246,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                     return Ending.FINISHED; // the farewell is out; completing the response sends what remains
                 } else {
                     out.write(block);
+                    onWrite.accept(queue.lastTakenFirst());
                     block = null;
                     unflushed = true;
                     if (out.isReady()) { // the bytes were only buffered, or a large write went out at once
@@ -222,6 +261,12 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
             return Ending.NOT_YET;
         } catch (IOException | RuntimeException e) {
             return Ending.FAILED;
+        }
+    }
+
+    private void endingIfNone(CloseReason reason) {
+        if (ending == null) {
+            ending = reason;
         }
     }
 

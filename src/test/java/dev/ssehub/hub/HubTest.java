@@ -418,7 +418,7 @@ class HubTest {
         TextSink sink = new TextSink();
         hub.subscribe(List.of("a"), null, sink);
 
-        hub.shutdown("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
+        hub.shutdown(() -> "retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
 
         assertEquals("retry: 3000\n\n", sink.farewell);
         assertEquals(0, hub.subscriberCount());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsTest {
 
@@ -78,5 +79,33 @@ class SettingsTest {
                 () -> Settings.load(Map.of("allowedOrigins", "https://a.example, null")::get));
         assertEquals("ssehub.allowedOrigins must not list 'null': every sandboxed frame and file:// page sends it",
                 listed.getMessage());
+    }
+
+    @Test
+    void maxStreamsDefaultsToWhatTheOpenFileLimitHoldsAfterAReserve() {
+        long limit = OpenFiles.limit();
+        Settings settings = Settings.load(key -> null);
+        if (limit > 10_000) {
+            assertEquals(limit - OpenFiles.RESERVE, settings.maxStreams());
+        } else {
+            assertEquals(OpenFiles.streamsThatFit(), settings.maxStreams());
+        }
+        assertEquals(50, Settings.load(Map.of("maxStreams", "50")::get).maxStreams(), "a value given wins");
+        assertTrue(settings.summary().contains("maxStreams " + settings.maxStreams() + " (open-file limit " + limit
+                + ")"), settings.summary());
+    }
+
+    @Test
+    void theStartLineNamesTheEffectiveSettingsButNeverATokenOrPassword() {
+        Settings settings = Settings.load(Map.of("publishToken", "s3cret", "metricsToken", "m3tric",
+                "redisUrl", "redis://user:pa55word@redis.internal:6379/2", "maxStreams", "500")::get);
+        String line = settings.summary();
+        assertTrue(line.contains("publishing on"), line);
+        assertTrue(line.contains("maxStreams 500"), line);
+        assertTrue(line.contains("several nodes on redis://redis.internal:6379/2 (prefix ssehub)"), line);
+        assertTrue(line.contains("metrics with a token"), line);
+        for (String secret : List.of("s3cret", "m3tric", "pa55word", "user")) {
+            assertFalse(line.contains(secret), line);
+        }
     }
 }

@@ -264,7 +264,7 @@ class StreamContractTest extends ContainerTest {
 
     @Test
     void undeployEndsEveryStreamWithARetryHintAndLeavesNoThreadBehind() throws Exception {
-        start(Map.of("ssehub.retry", "2500"));
+        start(Map.of("ssehub.retry", "2500", "ssehub.drainTime", "0")); // no spread: the hint is exactly `retry`
         SseConnection stream = open("stream");
         stream.events().awaitEvent(Duration.ofSeconds(3));
         assertTrue(ssehubThreads() > 0, "the webapp runs its own threads");

@@ -87,7 +87,8 @@ class StreamLifecycleTest extends ContainerTest {
     @Test
     void undeployEndsEachOfAThousandStreamsWithTheFarewell() throws Exception {
         // Another part of the webapp takes a while to stop: Tomcat times out async requests meanwhile.
-        start(Map.of("ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "600000",
+        // No drain spread, so that every farewell is exactly `retry: 3000`.
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "600000", "ssehub.drainTime", "0",
                 SlowToStopServlet.PARAM, "1500"));
         int count = 1000;
         try (RawStreams streams = RawStreams.open(container.uri("stream"), count)) {

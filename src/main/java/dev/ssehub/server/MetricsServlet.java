@@ -1,0 +1,60 @@
+package dev.ssehub.server;
+
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * {@code GET /metrics}: the Prometheus text format, or OpenMetrics when the scraper asks for it. Not public by
+ * default: with {@code ssehub.metricsToken} it needs that bearer token, with {@code ssehub.metricsPublic=true} none;
+ * with neither it answers 404, so that a deployment shows nothing it did not choose to show.
+ */
+public final class MetricsServlet extends HttpServlet {
+
+    private transient HubRuntime runtime;
+    private transient BearerToken token;
+    private transient ExpositionFormats formats;
+
+    @Override
+    public void init() {
+        runtime = HubRuntime.of(getServletContext());
+        Settings settings = runtime.settings();
+        token = settings.metricsToken() == null ? null : new BearerToken(settings.metricsToken());
+        formats = ExpositionFormats.init();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!runtime.settings().metricsPublic()) {
+            if (token == null) {
+                Responses.reject(response, HttpServletResponse.SC_NOT_FOUND,
+                        "metrics are off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve them");
+                return;
+            }
+            if (!token.matches(request.getHeader("Authorization"))) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"ssehub metrics\"");
+                Responses.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
+                        "send Authorization: Bearer <ssehub.metricsToken>");
+                return;
+            }
+        }
+        ExpositionFormatWriter writer = writerFor(request.getHeader("Accept"));
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(writer.getContentType());
+        response.setHeader("Cache-Control", "no-store");
+        writer.write(response.getOutputStream(), runtime.metrics().registry().scrape());
+    }
+
+    // OpenMetrics only for a scraper that asks for it (Prometheus does); the classic text format for everyone else.
+    private ExpositionFormatWriter writerFor(String accept) {
+        if (accept != null && accept.contains("application/openmetrics-text")) {
+            return formats.getOpenMetricsTextFormatWriter();
+        }
+        return formats.getPrometheusTextFormatWriter();
+    }
+}
