@@ -62,8 +62,8 @@ public interface ContainerDistribution extends AutoCloseable {
 
     /**
      * Kills the container's JVM with SIGKILL ({@code kill -9}), as a crash would: no webapp is stopped, no stream
-     * gets a farewell, the kernel closes every connection. Both distributions run the server in the JVM the test started
-     * (Tomcat's Bootstrap; Jetty's start.jar without forking), which is the process killed.
+     * gets a farewell, the kernel closes every connection. Both distributions run the server in the JVM the test
+     * started (Tomcat's Bootstrap; Jetty's start.jar without forking), which is the process killed.
      */
     void kill() throws Exception;
 
