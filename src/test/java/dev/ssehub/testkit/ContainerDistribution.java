@@ -30,15 +30,26 @@ public interface ContainerDistribution extends AutoCloseable {
      */
     static ContainerDistribution start(Release release, Path war, List<String> contextPaths,
             Map<String, String> systemProperties) throws Exception {
+        return start(release, war, contextPaths, systemProperties, Map.of());
+    }
+
+    /**
+     * As {@link #start(Release, Path, List, Map)}, the process also getting {@code environment}, as an
+     * administrator's {@code export SSEHUB_...} (in Tomcat's bin/setenv.sh, or before starting Jetty) gives it.
+     */
+    static ContainerDistribution start(Release release, Path war, List<String> contextPaths,
+            Map<String, String> systemProperties, Map<String, String> environment) throws Exception {
         Path dist = Path.of(System.getProperty("ssehub.dist", "target/dist")).toAbsolutePath();
         Path base = dist.resolveSibling("it-servers").resolve(release.product() + "-" + release.version());
         deleteRecursively(base);
         Files.createDirectories(base);
         return switch (release.product()) {
             case "tomcat" -> TomcatDistribution.start(
-                    dist.resolve("apache-tomcat-" + release.version()), base, war, contextPaths, systemProperties);
+                    dist.resolve("apache-tomcat-" + release.version()), base, war, contextPaths, systemProperties,
+                    environment);
             case "jetty" -> JettyDistribution.start(
-                    dist.resolve("jetty-home-" + release.version()), base, war, contextPaths, systemProperties);
+                    dist.resolve("jetty-home-" + release.version()), base, war, contextPaths, systemProperties,
+                    environment);
             default -> throw new IllegalArgumentException("unknown product " + release.product());
         };
     }
@@ -48,6 +59,13 @@ public interface ContainerDistribution extends AutoCloseable {
 
     /** Stops the container the way its documentation says (shutdown port, SIGTERM) and waits for it to exit. */
     void stop() throws Exception;
+
+    /**
+     * Kills the container's JVM with SIGKILL ({@code kill -9}), as a crash would: no webapp is stopped, no stream
+     * gets a farewell, the kernel closes every connection. Both distributions run the server in the JVM the test
+     * started (Tomcat's Bootstrap; Jetty's start.jar without forking), which is the process killed.
+     */
+    void kill() throws Exception;
 
     /** Everything the container logged: its console output and its log files. */
     String logs();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * log file. The test that starts it stops it; {@link #close} kills it if it is still running.
  */
 public final class ExternalProcess implements AutoCloseable {
+
+    // 128 + SIGKILL: the status of a process the kernel ended without letting it run any code.
+    private static final int EXIT_ON_SIGKILL = 137;
 
     private final String name;
     private final Process process;
@@ -32,14 +36,20 @@ public final class ExternalProcess implements AutoCloseable {
 
     public static ExternalProcess start(String name, List<String> command, Path directory, Path log)
             throws IOException {
+        return start(name, command, Map.of(), directory, log);
+    }
+
+    /** Starts the command with {@code environment} added to this JVM's environment variables. */
+    public static ExternalProcess start(String name, List<String> command, Map<String, String> environment,
+            Path directory, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        return new ExternalProcess(name, process, log);
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().putAll(environment);
+        return new ExternalProcess(name, builder.start(), log);
     }
 
     /** Runs a command to its end and fails the test unless it exits with 0 in time. */
@@ -88,6 +98,25 @@ public final class ExternalProcess implements AutoCloseable {
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         return awaitExit(timeout);
+    }
+
+    /**
+     * Kills the process at once with SIGKILL ({@code kill -9}), as a crash or the kernel's OOM killer would: no
+     * shutdown hook runs, and the kernel closes its connections. Fails when the process has children, since then
+     * it is a launcher and killing it would leave the real server running; fails unless it died of the signal.
+     */
+    public void kill(Duration timeout) throws InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList();
+        if (!children.isEmpty()) {
+            fail(name + " (pid " + process.pid() + ") has child processes " + children.stream()
+                    .map(child -> child.pid() + " " + child.info().command().orElse("?")).toList()
+                    + ": SIGKILL would stop the launcher, not the server");
+        }
+        process.destroyForcibly(); // SIGKILL on Linux
+        int status = awaitExit(timeout);
+        if (status != EXIT_ON_SIGKILL) {
+            fail(name + " exited with " + status + ", not of SIGKILL (" + EXIT_ON_SIGKILL + ")");
+        }
     }
 
     public boolean isAlive() {

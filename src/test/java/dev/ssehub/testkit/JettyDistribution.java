@@ -34,7 +34,7 @@ final class JettyDistribution implements ContainerDistribution {
     }
 
     static JettyDistribution start(Path home, Path base, Path war, List<String> contextPaths,
-            Map<String, String> systemProperties) throws Exception {
+            Map<String, String> systemProperties, Map<String, String> environment) throws Exception {
         String startJar = home.resolve("start.jar").toString();
         String java = ContainerDistribution.javaCommand().toString();
         ExternalProcess.run("Jetty's start.jar --add-modules",
@@ -55,7 +55,8 @@ final class JettyDistribution implements ContainerDistribution {
         command.addAll(List.of("-jar", startJar, "jetty.home=" + home, "jetty.base=" + base,
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + httpPort));
 
-        ExternalProcess process = ExternalProcess.start("Jetty", command, base, base.resolve("console.out"));
+        ExternalProcess process = ExternalProcess.start("Jetty", command, environment, base,
+                base.resolve("console.out"));
         try {
             // Logged once the deployment scanner has deployed webapps/ and the connector accepts.
             process.awaitOutput(Pattern.compile("Started oejs\\.Server@"), START_TIMEOUT);
@@ -75,6 +76,11 @@ final class JettyDistribution implements ContainerDistribution {
     public void stop() throws Exception {
         int status = process.terminate(STOP_TIMEOUT);
         assertTrue(status == 0 || status == EXIT_ON_SIGTERM, "Jetty's exit status " + status);
+    }
+
+    @Override
+    public void kill() throws Exception {
+        process.kill(STOP_TIMEOUT);
     }
 
     @Override

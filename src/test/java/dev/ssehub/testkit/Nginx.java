@@ -38,7 +38,8 @@ public final class Nginx implements AutoCloseable {
                 "worker_processes 1;",
                 "pid " + directory.resolve("nginx.pid") + ";",
                 "error_log " + directory.resolve("logs/error.log") + " info;",
-                "events { worker_connections 256; }",
+                // Each proxied stream takes two connections, the client's and the upstream one.
+                "events { worker_connections 1024; }",
                 "http {",
                 "    access_log " + directory.resolve("logs/access.log") + ";",
                 "    client_body_temp_path " + directory.resolve("temp/client_body") + ";",

@@ -24,7 +24,11 @@ public final class PublishClient {
     /** Publishes one event and returns the id the hub gave it, failing the test on any other answer than 200. */
     public static String publish(URI webappRoot, String token, String topic, String type, String data)
             throws IOException {
-        Http.Reply reply = post(webappRoot, token, topic, type, data);
+        return idOf(post(webappRoot, token, topic, type, data));
+    }
+
+    /** The id in a 200 answer of POST /publish; fails the test on any other answer. */
+    public static String idOf(Http.Reply reply) {
         assertEquals(200, reply.status(), "POST /publish answered " + reply.status() + ": " + reply.body());
         Matcher id = ID.matcher(reply.body());
         assertTrue(id.find(), "no id in the answer of POST /publish: " + reply.body());
@@ -33,6 +37,15 @@ public final class PublishClient {
 
     public static Http.Reply post(URI webappRoot, String token, String topic, String type, String data)
             throws IOException {
+        return post(webappRoot, token, null, topic, type, data);
+    }
+
+    /**
+     * As {@link #post(URI, String, String, String, String)}, with an {@code Idempotency-Key} header unless the key is
+     * null: a retry with the same key answers the first publish's id and publishes nothing new.
+     */
+    public static Http.Reply post(URI webappRoot, String token, String idempotencyKey, String topic, String type,
+            String data) throws IOException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("topic", topic);
         form.put("data", data);
@@ -42,8 +55,13 @@ public final class PublishClient {
         String body = form.entrySet().stream()
                 .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
                 .collect(Collectors.joining("&"));
-        return Http.send("POST", webappRoot.resolve("publish"), Map.of("Authorization", "Bearer " + token),
-                body.getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token);
+        if (idempotencyKey != null) {
+            headers.put("Idempotency-Key", idempotencyKey);
+        }
+        return Http.send("POST", webappRoot.resolve("publish"), headers, body.getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded");
     }
 
     private static String encode(String value) {

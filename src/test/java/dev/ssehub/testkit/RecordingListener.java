@@ -94,6 +94,13 @@ public final class RecordingListener implements SseParser.Listener {
         return received;
     }
 
+    /** The events that arrived and were not taken yet, without waiting; safe while the stream is still read. */
+    public List<SseEvent> takeArrived() {
+        List<SseEvent> arrived = new ArrayList<>();
+        events.drainTo(arrived);
+        return arrived;
+    }
+
     /** Fails when an event arrives within {@code quiet}. */
     public void assertNoMore(Duration quiet) throws InterruptedException {
         SseEvent extra = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);

@@ -54,7 +54,7 @@ final class TomcatDistribution implements ContainerDistribution {
     }
 
     static TomcatDistribution start(Path home, Path base, Path war, List<String> contextPaths,
-            Map<String, String> systemProperties) throws Exception {
+            Map<String, String> systemProperties, Map<String, String> environment) throws Exception {
         for (String dir : List.of("conf", "logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
         }
@@ -85,7 +85,8 @@ final class TomcatDistribution implements ContainerDistribution {
         command.add("org.apache.catalina.startup.Bootstrap");
         command.add("start");
 
-        ExternalProcess process = ExternalProcess.start("Tomcat", command, base, base.resolve("logs/console.out"));
+        ExternalProcess process = ExternalProcess.start("Tomcat", command, environment, base,
+                base.resolve("logs/console.out"));
         try {
             // Logged once every webapp in webapps/ is deployed and the connector accepts.
             process.awaitOutput(Pattern.compile("Server startup in"), START_TIMEOUT);
@@ -109,6 +110,11 @@ final class TomcatDistribution implements ContainerDistribution {
             out.flush();
         }
         assertEquals(0, process.awaitExit(STOP_TIMEOUT), "Tomcat's exit status");
+    }
+
+    @Override
+    public void kill() throws Exception {
+        process.kill(STOP_TIMEOUT);
     }
 
     @Override
