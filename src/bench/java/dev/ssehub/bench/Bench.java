@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  *     replay ({@link StormScenario}).</li>
  * <li>{@code slow-body}: plain requests' and live subscribers' latency, quiet and while 250 publishers send their
  *     bodies a byte at a time ({@link SlowBodyScenario}).</li>
+ * <li>{@code cluster}: two ssehub nodes sharing one event log in Redis beside a single node with as many streams;
+ *     publishing through Redis flat out; Redis's CPU per publish at two numbers of subscribers
+ *     ({@link ClusterScenario}).</li>
  * </ul>
  */
 public final class Bench {
@@ -110,6 +113,9 @@ public final class Bench {
             if (config.runs("slow-body") && SlowBodyScenario.measures(kind)) {
                 attempt("slow-body", kind, () -> new SlowBodyScenario(this, config).run(kind));
             }
+        }
+        if (config.runs("cluster") && config.systems().contains(SystemKind.SSEHUB_JETTY)) {
+            attempt("cluster", SystemKind.SSEHUB_JETTY, () -> new ClusterScenario(this, config).run());
         }
     }
 
@@ -237,10 +243,12 @@ public final class Bench {
             Publisher warmup = publisher(server, 0);
             warmup.runFlatOut(2, config.publishThreads());
             client.endWindow();
-            record(flatOut(kind, "to the " + client.held() + " subscribers", server, client, BenchConfig.TOPIC,
-                    baseline));
+            Node node = new Node("to the " + client.held() + " subscribers", server, client, baseline);
+            flatOut("publish", kind, List.of(node), publisher(server, 0), Beside.NOTHING).forEach(this::record);
             if (kind.isSsehub()) {
-                record(flatOut(kind, "to a topic nobody reads", server, client, "nobody", baseline));
+                Publisher nobody = new Publisher(address(server), BenchConfig.TOKEN, "nobody", 0);
+                Node unread = new Node("to a topic nobody reads", server, client, baseline);
+                flatOut("publish", kind, List.of(unread), nobody, Beside.NOTHING).forEach(this::record);
             }
         }
     }
@@ -265,35 +273,67 @@ public final class Bench {
      */
     Result measure(String scenario, SystemKind kind, String variant, ServerProcess server, LoadClient client,
                    Publisher publisher, double rate, ServerProcess.Memory baseline, Beside beside) throws Exception {
+        return measure(scenario, kind, List.of(new Node(variant, server, client, baseline)), publisher, rate, beside)
+                .get(0);
+    }
+
+    /** One window as above over several servers, one result each, in order; {@code beside} joins the first. */
+    List<Result> measure(String scenario, SystemKind kind, List<Node> nodes, Publisher publisher, double rate,
+                         Beside beside) throws Exception {
+        return window(scenario, kind, nodes, publisher, config.measureSeconds(), beside, () -> {
+            publisher.runAtRate(rate, config.measureSeconds(), PUBLISH_CONNECTIONS);
+            return -1;
+        });
+    }
+
+    /**
+     * One window of {@code bench.publishThreads} posting as fast as answers come for {@code bench.publishSeconds},
+     * one result for each server with the publishes a second accepted; {@code beside} joins the first.
+     */
+    List<Result> flatOut(String scenario, SystemKind kind, List<Node> nodes, Publisher publisher, Beside beside)
+            throws Exception {
+        return window(scenario, kind, nodes, publisher, config.publishSeconds(), beside,
+                () -> publisher.runFlatOut(config.publishSeconds(), config.publishThreads()));
+    }
+
+    /** A server measured in a window: its label in the report, the client reading its streams, its idle memory. */
+    record Node(String variant, ServerProcess server, LoadClient client, ServerProcess.Memory baseline) {
+    }
+
+    /** How a window publishes: the events the server accepted, or -1 when published at a rate. */
+    private interface Load {
+        long publish() throws InterruptedException;
+    }
+
+    private List<Result> window(String scenario, SystemKind kind, List<Node> nodes, Publisher publisher,
+                                double publishSeconds, Beside beside, Load load) throws Exception {
         long first = Publisher.lastSeq() + 1;
         long failedBefore = publisher.failures();
-        client.startWindow(first);
+        List<Window> windows = new ArrayList<>();
+        for (Node node : nodes) {
+            node.client().startWindow(first);
+            windows.add(Window.start(node.server()));
+        }
         publisher.roundTrips();
-        Window window = Window.start(server);
         beside.start();
-        publisher.runAtRate(rate, config.measureSeconds(), PUBLISH_CONNECTIONS);
-        long last = Publisher.lastSeq();
-        return finish(scenario, kind, variant, server, client, publisher, baseline, window, first, last,
-                config.measureSeconds(), publisher.failures() - failedBefore, beside);
+        long accepted = load.publish();
+        long last = publisher.topic().equals(BenchConfig.TOPIC) ? Publisher.lastSeq() : first - 1;
+        Histogram roundTrips = publisher.roundTrips();
+        long publishFailures = publisher.failures() - failedBefore;
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Result result = finish(scenario, kind, nodes.get(i), publisher, roundTrips, windows.get(i), first, last,
+                    publishSeconds, publishFailures, i == 0 ? beside : Beside.NOTHING);
+            results.add(accepted < 0 ? result : result.withPublishing(accepted / publishSeconds));
+        }
+        return results;
     }
 
-    private Result flatOut(SystemKind kind, String variant, ServerProcess server, LoadClient client, String topic,
-                           ServerProcess.Memory baseline) throws Exception {
-        Publisher publisher = new Publisher(address(server), BenchConfig.TOKEN, topic, 0);
-        long first = Publisher.lastSeq() + 1;
-        client.startWindow(first);
-        Window window = Window.start(server);
-        long sent = publisher.runFlatOut(config.publishSeconds(), config.publishThreads());
-        double seconds = config.publishSeconds();
-        long last = topic.equals(BenchConfig.TOPIC) ? Publisher.lastSeq() : first - 1;
-        Result result = finish("publish", kind, variant, server, client, publisher, baseline, window, first, last,
-                seconds, publisher.failures(), Beside.NOTHING);
-        return result.withPublishing(sent / seconds);
-    }
-
-    private Result finish(String scenario, SystemKind kind, String variant, ServerProcess server, LoadClient client,
-                          Publisher publisher, ServerProcess.Memory baseline, Window window, long first, long last,
-                          double publishSeconds, long publishFailures, Beside beside) throws Exception {
+    private Result finish(String scenario, SystemKind kind, Node node, Publisher publisher, Histogram roundTrips,
+                          Window window, long first, long last, double publishSeconds, long publishFailures,
+                          Beside beside) throws Exception {
+        ServerProcess server = node.server();
+        LoadClient client = node.client();
         long reading = client.reading();
         long expected = Math.max(0, last - first + 1) * reading;
         double seconds = awaitDeliveries(client, expected, publishSeconds, window);
@@ -302,11 +342,11 @@ public final class Bench {
         double serverCpu = window.serverCpuPercent(server);
         double clientCpu = window.clientCpuPercent();
         long missing = last >= first ? client.missing(first, last) : 0;
-        Histogram roundTrips = publisher.roundTrips();
         ServerProcess.Memory memory = server.memory();
+        ServerProcess.Memory baseline = node.baseline();
         int held = client.held();
-        return new Result(scenario, kind, variant, client.asked(), held, client.failures(), Math.max(0, last - first + 1),
-                client.windowDeliveries(), missing, client.windowDeliveries() / seconds,
+        return new Result(scenario, kind, node.variant(), client.asked(), held, client.failures(),
+                Math.max(0, last - first + 1), client.windowDeliveries(), missing, client.windowDeliveries() / seconds,
                 Result.ms(latency, 50), Result.ms(latency, 90), Result.ms(latency, 99), Result.ms(latency, 100),
                 perStream(memory.heapBytes(), baseline.heapBytes(), held),
                 perStream(memory.directBytes(), baseline.directBytes(), held),
@@ -385,6 +425,12 @@ public final class Bench {
     }
 
     ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
+        return start(kind, scenario, kind.id(), List.of());
+    }
+
+    /** Starts {@code kind} with more JVM options, logging to {@code <logs>/<name>.log}. */
+    ServerProcess start(SystemKind kind, String scenario, String name, List<String> moreOptions)
+            throws IOException, InterruptedException {
         if (kind == SystemKind.FLASK) {
             return ServerProcess.startPython(config.python(), flaskScript(), config.logs());
         }
@@ -393,20 +439,20 @@ public final class Bench {
                 // ssehub turns streams beyond ssehub.maxStreams (10,000 by default) away with a retry hint
                 "-Dssehub.maxStreams=20000",
                 "-Dbench.war=" + config.war().toAbsolutePath()));
+        options.addAll(moreOptions);
+        Path run = config.logs().toAbsolutePath().resolve(name + "-" + scenario);
         if (config.jfr()) {
-            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                    + config.logs().toAbsolutePath().resolve(kind.id() + "-" + scenario + ".jfr"));
+            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + run + ".jfr");
         }
         for (String option : config.serverJvmOptions()) { // e.g. a profiler agent writing {run}.html
-            options.add(option.replace("{run}", config.logs().toAbsolutePath().resolve(kind.id() + "-" + scenario)
-                    .toString()));
+            options.add(option.replace("{run}", run.toString()));
         }
         List<String> args = switch (kind) {
             case SSEHUB_TOMCAT -> List.of(config.tomcatRecommended());
             case SSEHUB_TOMCAT_DEFAULT -> List.of(TomcatSettings.STOCK);
             default -> List.of();
         };
-        return ServerProcess.startJvm(kind, serverClasspath(), options, args, config.logs());
+        return ServerProcess.startJvm(kind, serverClasspath(), options, args, config.logs().resolve(name + ".log"));
     }
 
     LoadClient client(ServerProcess server) throws IOException {

@@ -12,7 +12,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -176,6 +178,17 @@ final class LoadClient implements AutoCloseable {
         return onEveryLoop(loop -> loop.missing(firstSeq, lastSeq));
     }
 
+    /**
+     * The open, reading streams by the order they received the window's events in (a fingerprint of the sequence
+     * numbers as read): one key when every stream read the same events in the same order.
+     */
+    Map<Long, Long> orders(long firstSeq) {
+        Map<Long, Long> streams = new HashMap<>();
+        askEveryLoop(loop -> loop.orders(firstSeq)).forEach(m -> m.forEach((order, n) -> streams.merge(order, n,
+                Long::sum)));
+        return streams;
+    }
+
     /** Stops reading on every open stallable stream; returns how many stopped. */
     long stallStallable() {
         return onEveryLoop(Loop::stall);
@@ -208,13 +221,17 @@ final class LoadClient implements AutoCloseable {
     }
 
     private long onEveryLoop(Function<Loop, Long> question) {
-        List<CompletableFuture<Long>> answers = new ArrayList<>();
+        return askEveryLoop(question).stream().mapToLong(Long::longValue).sum();
+    }
+
+    private <T> List<T> askEveryLoop(Function<Loop, T> question) {
+        List<CompletableFuture<T>> answers = new ArrayList<>();
         for (Loop loop : loops) {
-            CompletableFuture<Long> answer = new CompletableFuture<>();
+            CompletableFuture<T> answer = new CompletableFuture<>();
             loop.run(() -> answer.complete(question.apply(loop)));
             answers.add(answer);
         }
-        return answers.stream().mapToLong(CompletableFuture::join).sum();
+        return answers.stream().map(CompletableFuture::join).toList();
     }
 
     /** One connection and what its selector thread knows about it. */
@@ -229,6 +246,7 @@ final class LoadClient implements AutoCloseable {
         boolean stalled;
         long windowMark = Long.MIN_VALUE;
         long receivedInWindow;
+        long orderInWindow; // a fingerprint of the window's sequence numbers in the order read
         long receivedMicros;
 
         Connection(SocketChannel channel, boolean stallable) {
@@ -244,8 +262,10 @@ final class LoadClient implements AutoCloseable {
                 if (windowMark != start) {
                     windowMark = start;
                     receivedInWindow = 0;
+                    orderInWindow = 0;
                 }
                 receivedInWindow++;
+                orderInWindow = orderInWindow * 1_000_003 + seq;
                 windowDeliveries.increment();
                 latency.recordValue(Math.max(0, receivedMicros - publishMicros));
             }
@@ -396,6 +416,16 @@ final class LoadClient implements AutoCloseable {
                 }
             }
             return missing;
+        }
+
+        Map<Long, Long> orders(long firstSeq) {
+            Map<Long, Long> streams = new HashMap<>();
+            for (Connection connection : connections) {
+                if (connection.isHeld() && !connection.stalled) {
+                    streams.merge(connection.windowMark == firstSeq ? connection.orderInWindow : 0, 1L, Long::sum);
+                }
+            }
+            return streams;
         }
 
         long stall() {

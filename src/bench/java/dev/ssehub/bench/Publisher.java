@@ -55,6 +55,10 @@ final class Publisher {
         return new Publisher(server, token, topic, bytes, false);
     }
 
+    String topic() {
+        return topic;
+    }
+
     /** Makes {@link #runAtRate} stop scheduling events. */
     void stop() {
         stopped = true;

@@ -89,6 +89,12 @@ final class Report {
                     config.slowBodyContentLength(), config.slowBodyByteIntervalMillis(),
                     config.slowBodyProbeIntervalMillis()));
         }
+        if (results.stream().anyMatch(r -> r.scenario().startsWith(ClusterScenario.LATENCY))) {
+            md.append(String.format(Locale.ROOT, "- **Cluster**: 2 nodes x %,d streams at %s event/s beside a single "
+                            + "node x %,d; Redis CPU with %s subscribers at %s events/s; publishing flat out to %,d "
+                            + "subscribers%n", config.clusterStreams(), num(config.rate()), 2 * config.clusterStreams(),
+                    config.clusterCpuSubscribers(), num(config.clusterCpuRate()), config.clusterSubscribers()));
+        }
         md.append("- **Systems**:\n");
         results.stream().map(Result::system).distinct()
                 .forEach(kind -> md.append("  - `").append(kind.id()).append("`: ").append(kind.description())
@@ -104,7 +110,8 @@ final class Report {
         publishSection(md);
         stormSection(md);
         slowBodySection(md);
-        md.append("\n## Targets (DESIGN.md, issue 4)\n\n");
+        ClusterReport.section(md, config, results);
+        md.append("\n## Targets\n\n");
         md.append(new Targets(results).table());
         if (!problems.isEmpty()) {
             md.append("\n## Problems during the run\n\n");

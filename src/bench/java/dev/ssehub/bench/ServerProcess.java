@@ -53,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess startJvm(SystemKind kind, String classpath, List<String> jvmOptions, List<String> args,
-                                  Path logDir) throws IOException, InterruptedException {
+                                  Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -62,7 +62,7 @@ final class ServerProcess implements AutoCloseable {
         command.add(ServerMain.class.getName());
         command.add(kind.id());
         command.addAll(args);
-        return start(command, true, logDir.resolve(kind.id() + ".log"));
+        return start(command, true, log);
     }
 
     static ServerProcess startPython(String python, Path script, Path logDir) throws IOException, InterruptedException {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The targets of DESIGN.md and issue 4, judged against one run's results: met, not met, or not measured in this
+ * The project's performance targets, judged against one run's results: met, not met, or not measured in this
  * run. Reported, never asserted: a benchmark on a shared 2-core machine informs, it does not gate a build.
  */
 final class Targets {
@@ -35,6 +35,9 @@ final class Targets {
         for (SystemKind ours : List.of(SystemKind.SSEHUB_JETTY, SystemKind.SSEHUB_TOMCAT)) {
             stalled(ours);
         }
+        clusterLatency();
+        clusterPublishing();
+        redisCpu();
     }
 
     String table() {
@@ -93,6 +96,48 @@ final class Targets {
                 none.flatMap(a -> some.map(b -> String.format(Locale.ROOT, "p99 %s → %s ms (x %s), missing %,d",
                         Report.num(a.p99()), Report.num(b.p99()), Report.ratio(b.p99(), a.p99()), b.missing()))),
                 none.flatMap(a -> some.map(b -> b.p99() <= 1.1 * a.p99() && b.missing() == 0)));
+    }
+
+    private void clusterLatency() {
+        Optional<Result> a = cluster(ClusterScenario.LATENCY, "node A (publisher's)");
+        Optional<Result> b = cluster(ClusterScenario.LATENCY, "node B");
+        Optional<Result> single = cluster(ClusterScenario.LATENCY, ClusterScenario.SINGLE);
+        Optional<Double> worse = a.flatMap(x -> b.map(y -> Math.max(x.p99(), y.p99())));
+        row("cluster p99 (the worse of node A's and node B's) ≤ 1.5 x a single node's at as many streams",
+                SystemKind.SSEHUB_JETTY, worse.flatMap(w -> single.map(s -> String.format(Locale.ROOT,
+                        "A %s, B %s / single %s ms = %s at %,d streams", Report.num(a.get().p99()),
+                        Report.num(b.get().p99()), Report.num(s.p99()), Report.ratio(w, s.p99()), s.asked()))),
+                worse.flatMap(w -> single.map(s -> w <= 1.5 * s.p99())));
+    }
+
+    private void clusterPublishing() {
+        List<Result> rows = results.stream().filter(x -> x.scenario().equals(ClusterScenario.PUBLISH)
+                && !x.variant().equals(ClusterScenario.NOBODY)).toList();
+        Optional<Result> first = rows.stream().findFirst();
+        long missing = rows.stream().mapToLong(Result::missing).sum();
+        long failures = rows.stream().mapToLong(x -> x.asked() - x.held()).sum();
+        row("≥ 5,000 publishes/s through Redis, every subscriber of both nodes gets every event in one order",
+                SystemKind.SSEHUB_JETTY, first.map(x -> String.format(Locale.ROOT, "%,.0f publishes/s, %,d failed "
+                                + "POSTs; missing %,d; streams lost %,d; %s distinct orders", x.publishesPerSecond(),
+                        x.publishFailures(), missing, failures, Report.num(x.figure(ClusterScenario.ORDERS)))),
+                first.map(x -> x.publishesPerSecond() >= 5000 && x.publishFailures() == 0 && missing == 0
+                        && failures == 0 && x.figure(ClusterScenario.ORDERS) == 1));
+    }
+
+    private void redisCpu() {
+        List<Result> rows = results.stream().filter(x -> x.scenario().equals(ClusterScenario.REDIS_CPU)
+                && !Double.isNaN(x.figure("redis CPU ms per 1000 publishes"))).toList();
+        Optional<String> measured = rows.size() < 2 ? Optional.empty() : Optional.of(rows.stream()
+                .map(x -> Report.num(x.figure("redis CPU ms per 1000 publishes")) + " ms ("
+                        + x.variant().replace(", node A", "") + ")")
+                .reduce((x, y) -> x + ", " + y).orElseThrow());
+        row("Redis CPU per 1,000 publishes does not grow with subscribers", SystemKind.SSEHUB_JETTY, measured,
+                Optional.empty());
+    }
+
+    private Optional<Result> cluster(String scenario, String variant) {
+        return results.stream().filter(x -> x.scenario().equals(scenario) && x.variant().equals(variant))
+                .findFirst();
     }
 
     private Optional<Result> stalledRun(SystemKind kind, boolean noneStalled) {
