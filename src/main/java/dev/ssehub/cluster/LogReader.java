@@ -42,6 +42,7 @@ final class LogReader implements Runnable {
     // Owned by the reader thread.
     private long epoch;
     private long lastSequence = -1; // -1: nothing read in this epoch yet
+    private boolean checkEpoch = true;
     private volatile boolean running = true;
     private volatile Jedis connection;
 
@@ -96,36 +97,70 @@ final class LogReader implements Runnable {
     }
 
     private void readOnce(Jedis jedis) {
-        byte[] followed = Long.toString(epoch).getBytes(StandardCharsets.US_ASCII);
-        byte[] read = Long.toString(Math.max(0, lastSequence)).getBytes(StandardCharsets.US_ASCII);
-        long currentEpoch = Long.parseLong(new String((byte[]) epochScript.run(jedis,
-                List.of(keys.epoch(), keys.sequence(), keys.log()), List.of(followed, read)),
-                StandardCharsets.US_ASCII));
-        if (currentEpoch != epoch) {
-            epoch = currentEpoch; // a new log: read it from its beginning
-            lastSequence = -1;
+        if (checkEpoch) {
+            long current = epochOf(jedis);
+            if (current != epoch) {
+                epoch = current; // a new log: read it from its beginning
+                lastSequence = -1;
+            }
+            checkEpoch = false;
         }
-        StreamEntryID position = new StreamEntryID(Math.max(0, lastSequence), 0);
-        XReadParams params = XReadParams.xReadParams().count(BATCH);
-        if (lastSequence >= 0) {
-            params.block(BLOCK_MILLIS); // the first read of an epoch never waits: it tells where the log begins
+        if (lastSequence < 0) {
+            startEpoch(jedis);
+            return;
         }
-        List<Map.Entry<byte[], List<StreamEntryBinary>>> streams = jedis.xreadBinary(params,
-                Map.of(keys.log(), position));
-        List<StreamEntryBinary> entries = streams == null || streams.isEmpty() ? List.of() : streams.get(0).getValue();
-        if (lastSequence < 0 && entries.isEmpty()) {
-            byte[] counted = jedis.get(keys.sequence());
-            lastSequence = counted == null ? 0 : Long.parseLong(new String(counted, StandardCharsets.US_ASCII));
-            hub.skip(new EventId(epoch, lastSequence)); // an empty log: this node starts at its end
+        List<StreamEntryBinary> entries = read(jedis, lastSequence, true);
+        if (entries.isEmpty()) {
+            checkEpoch = true; // idle: the moment to notice a log that lost its data or went back in time
+            caughtUp.countDown();
+            return;
         }
         for (StreamEntryBinary entry : entries) {
             if (!feed(entry)) {
-                return; // an entry of another epoch: read the epoch again
+                checkEpoch = true; // an entry of another epoch: read the epoch again
+                return;
             }
         }
         if (entries.size() < BATCH) {
             caughtUp.countDown();
         }
+    }
+
+    // The first read of an epoch tells where this node begins. The counter is read before the log, so an event
+    // appended in between is in the read, and one appended after it comes later: none is skipped.
+    private void startEpoch(Jedis jedis) {
+        byte[] counted = jedis.get(keys.sequence());
+        List<StreamEntryBinary> entries = read(jedis, 0, false);
+        if (entries.isEmpty()) {
+            lastSequence = counted == null ? 0 : Long.parseLong(new String(counted, StandardCharsets.US_ASCII));
+            hub.skip(new EventId(epoch, lastSequence)); // an empty log: this node starts at its end
+            caughtUp.countDown();
+            return;
+        }
+        for (StreamEntryBinary entry : entries) {
+            if (!feed(entry)) {
+                checkEpoch = true;
+                return;
+            }
+        }
+    }
+
+    private long epochOf(Jedis jedis) {
+        byte[] followed = Long.toString(epoch).getBytes(StandardCharsets.US_ASCII);
+        byte[] read = Long.toString(Math.max(0, lastSequence)).getBytes(StandardCharsets.US_ASCII);
+        return Long.parseLong(new String((byte[]) epochScript.run(jedis,
+                List.of(keys.epoch(), keys.sequence(), keys.log()), List.of(followed, read)),
+                StandardCharsets.US_ASCII));
+    }
+
+    private List<StreamEntryBinary> read(Jedis jedis, long after, boolean wait) {
+        XReadParams params = XReadParams.xReadParams().count(BATCH);
+        if (wait) {
+            params.block(BLOCK_MILLIS);
+        }
+        List<Map.Entry<byte[], List<StreamEntryBinary>>> streams = jedis.xreadBinary(params,
+                Map.of(keys.log(), new StreamEntryID(after, 0)));
+        return streams == null || streams.isEmpty() ? List.of() : streams.get(0).getValue();
     }
 
     // False when the entry belongs to another epoch than the one this reader follows.
