@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -229,6 +231,30 @@ public final class Hub {
     /** Topics that have at least one subscriber now. */
     public int subscribedTopicCount() {
         return subscribersByTopic.size();
+    }
+
+    /** A topic and how many subscribers it has now. */
+    public record TopicSubscribers(String topic, int subscribers) {
+    }
+
+    /**
+     * The {@code n} topics with the most subscribers now, most first (ties by name). A walk over every subscribed
+     * topic: fine for a status page asking every few seconds, not for a hot path.
+     */
+    public List<TopicSubscribers> busiestTopics(int n) {
+        Comparator<TopicSubscribers> busiestFirst = Comparator.comparingInt(TopicSubscribers::subscribers).reversed()
+                .thenComparing(TopicSubscribers::topic);
+        // The n busiest so far, the least busy of them at the head, so that each topic costs O(log n).
+        PriorityQueue<TopicSubscribers> busiest = new PriorityQueue<>(busiestFirst.reversed());
+        subscribersByTopic.forEach((topic, subscribers) -> {
+            busiest.add(new TopicSubscribers(topic, subscribers.size()));
+            if (busiest.size() > n) {
+                busiest.poll();
+            }
+        });
+        List<TopicSubscribers> sorted = new ArrayList<>(busiest);
+        sorted.sort(busiestFirst);
+        return sorted;
     }
 
     /** Topics whose replay logs hold events now. */

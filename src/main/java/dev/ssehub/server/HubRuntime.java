@@ -7,6 +7,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ final class HubRuntime {
     static final String ATTRIBUTE = HubRuntime.class.getName();
     private static final Logger LOG = Logger.getLogger(HubRuntime.class.getName());
     private static final byte[] HEARTBEAT = SseEncoder.comment("");
+    static final long RATE_INTERVAL_MILLIS = 2000;
 
     private final Settings settings;
     private final Metrics metrics;
@@ -47,6 +49,9 @@ final class HubRuntime {
     private final Set<StreamSubscriber> streams = ConcurrentHashMap.newKeySet();
     // Set once when the webapp begins to stop: readiness turns 503 before any stream ends.
     private volatile boolean draining;
+    // Sampled by the scheduler every RATE_INTERVAL_MILLIS for the status page: five minutes of rates.
+    private final RateHistory rates = new RateHistory(150);
+    private final long startNanos = System.nanoTime();
 
     private HubRuntime(Settings settings) {
         this.settings = settings;
@@ -79,6 +84,9 @@ final class HubRuntime {
         runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, round, round, TimeUnit.MILLISECONDS);
         long sweep = Math.min(60_000, settings.topicExpiryMillis() / 4);
         runtime.scheduler.scheduleAtFixedRate(runtime::expireIdleTopics, sweep, sweep, TimeUnit.MILLISECONDS);
+        runtime.sampleRates();
+        runtime.scheduler.scheduleAtFixedRate(runtime::sampleRates, RATE_INTERVAL_MILLIS, RATE_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
         return runtime;
     }
 
@@ -122,6 +130,16 @@ final class HubRuntime {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    /** Events published and deliveries per second, one point every {@link #RATE_INTERVAL_MILLIS}. */
+    RateHistory rates() {
+        return rates;
+    }
+
+    /** How long ago the webapp started. */
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     /** Whether this node should get new clients: not while it stops, nor while its shared log is out of reach. */
@@ -200,6 +218,10 @@ final class HubRuntime {
                 stream.end(CloseReason.ROTATED, SseEncoder.retry(100 + ThreadLocalRandom.current().nextLong(900)));
             }
         }
+    }
+
+    private void sampleRates() {
+        rates.sample(System.nanoTime(), metrics.publishedTotal(), metrics.deliveriesTotal());
     }
 
     private void expireIdleTopics() {

@@ -109,6 +109,16 @@ final class Metrics implements HubObserver {
         return registry;
     }
 
+    /** {@code ssehub_events_published_total} now. */
+    double publishedTotal() {
+        return published.get();
+    }
+
+    /** {@code ssehub_deliveries_total} now. */
+    double deliveriesTotal() {
+        return deliveries.get();
+    }
+
     @Override
     public void published() {
         published.inc();

@@ -17,31 +17,21 @@ import java.io.IOException;
 public final class MetricsServlet extends HttpServlet {
 
     private transient HubRuntime runtime;
-    private transient BearerToken token;
+    private transient MetricsAccess access;
     private transient ExpositionFormats formats;
 
     @Override
     public void init() {
         runtime = HubRuntime.of(getServletContext());
-        Settings settings = runtime.settings();
-        token = settings.metricsToken() == null ? null : new BearerToken(settings.metricsToken());
+        access = new MetricsAccess(runtime.settings(),
+                "metrics are off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve them");
         formats = ExpositionFormats.init();
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!runtime.settings().metricsPublic()) {
-            if (token == null) {
-                Responses.reject(response, HttpServletResponse.SC_NOT_FOUND,
-                        "metrics are off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve them");
-                return;
-            }
-            if (!token.matches(request.getHeader("Authorization"))) {
-                response.setHeader("WWW-Authenticate", "Bearer realm=\"ssehub metrics\"");
-                Responses.reject(response, HttpServletResponse.SC_UNAUTHORIZED,
-                        "send Authorization: Bearer <ssehub.metricsToken>");
-                return;
-            }
+        if (!access.admits(request, response)) {
+            return;
         }
         ExpositionFormatWriter writer = writerFor(request.getHeader("Accept"));
         response.setStatus(HttpServletResponse.SC_OK);

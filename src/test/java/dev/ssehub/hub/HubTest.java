@@ -426,6 +426,26 @@ class HubTest {
     }
 
     @Test
+    void theBusiestTopicsAreThoseWithTheMostSubscribersMostFirstTiesByName() {
+        Hub hub = hub(10);
+        List<TextSink> sinks = new ArrayList<>();
+        for (List<String> topics : List.of(List.of("a", "b", "c"), List.of("b", "c"), List.of("c", "d"),
+                List.of("b"), List.of("e"))) {
+            TextSink sink = new TextSink();
+            sinks.add(sink);
+            hub.subscribe(topics, null, sink);
+        }
+
+        assertEquals(List.of(new Hub.TopicSubscribers("b", 3), new Hub.TopicSubscribers("c", 3),
+                new Hub.TopicSubscribers("a", 1)), hub.busiestTopics(3));
+        hub.unsubscribe(sinks.get(3));
+        assertEquals(List.of(new Hub.TopicSubscribers("c", 3), new Hub.TopicSubscribers("b", 2),
+                new Hub.TopicSubscribers("a", 1), new Hub.TopicSubscribers("d", 1), new Hub.TopicSubscribers("e", 1)),
+                hub.busiestTopics(10));
+        assertEquals(List.of(), hub(10).busiestTopics(10));
+    }
+
+    @Test
     void topicNamesFollowTheDocumentedRule() {
         assertTrue(Hub.isValidTopic("chat.room-1_A"));
         assertTrue(Hub.isValidTopic("x".repeat(64)));

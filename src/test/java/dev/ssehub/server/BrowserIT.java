@@ -3,7 +3,10 @@ package dev.ssehub.server;
 import dev.ssehub.hub.EventId;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.testkit.Chromium;
+import dev.ssehub.testkit.Http;
+import dev.ssehub.testkit.PacedPublisher;
 import dev.ssehub.testkit.ServletContainer;
+import dev.ssehub.testkit.SseConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,10 +17,15 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The page in a real browser, headless Chromium, against embedded Jetty: the clock ticks, a server restart shows as
  * "reconnecting" and heals without a missing id (the browser's EventSource sends Last-Event-ID, the hub replays),
- * and a message sent from one page's publish panel shows up on another page. Screenshots go to target/screenshots.
+ * and a message sent from one page's publish panel shows up on another page; the status page, once given the metrics
+ * token, shows the numbers /metrics serves. Screenshots go to target/screenshots.
  */
 class BrowserIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final String TOKEN = "browser-it-token";
+    private static final String METRICS_TOKEN = "browser-it-metrics-token";
+    // What the status page shows of the numbers a test compares with /metrics, read in one go.
+    private static final String STATUS_SNAPSHOT = "const text = (selector) => document.querySelector(selector)"
+            + " ? document.querySelector(selector).textContent.replaceAll(',', '') : '';"
+            + "const top = document.querySelector('#busiest li');"
+            + "return [text('#streams-open'), text('#events-published'), text('#deliveries'),"
+            + " text('#closed li[data-key=\"client_gone\"] .count'), top ? top.dataset.key : '',"
+            + " text('#busiest li .count')];";
     // The ids of the plain messages (ticks) in the log, oldest first (the log shows the newest first).
     private static final String MESSAGE_IDS = "return Array.from(document.querySelectorAll("
             + "'#log li[data-type=\"message\"]')).map(li => li.dataset.id).reverse();";
@@ -164,6 +181,76 @@ class BrowserIT {
         chromium.screenshot("published");
     }
 
+    @Test
+    void theStatusPageAsksForTheMetricsTokenThenShowsWhatMetricsSay() throws Exception {
+        // Frequent heartbeats, so that the server finds the stream the client closes: a write to it fails.
+        container = ServletContainer.start("jetty", Map.of("ssehub.publishToken", TOKEN,
+                "ssehub.metricsToken", METRICS_TOKEN, "ssehub.tickInterval", "0", "ssehub.heartbeatInterval", "200"));
+        List<SseConnection> streams = new ArrayList<>();
+        try {
+            for (String query : List.of("topic=news", "topic=news", "topic=news&topic=sport", "topic=sport",
+                    "topic=news&topic=weather", "topic=sport")) {
+                streams.add(SseConnection.open(container.uri("stream?" + query)));
+            }
+            ContainerTest.awaitUntil(() -> hub().subscriberCount() == 6, "6 subscribers");
+            PacedPublisher news = new PacedPublisher(container.baseUri(), TOKEN, "news", 80, Duration.ofMillis(100),
+                    TIMEOUT);
+            PacedPublisher sport = new PacedPublisher(container.baseUri(), TOKEN, "sport", 30, Duration.ofMillis(150),
+                    TIMEOUT);
+            Thread newsThread = new Thread(news, "publish-news");
+            Thread sportThread = new Thread(sport, "publish-sport");
+            newsThread.start();
+            sportThread.start();
+
+            WebDriver page = chromium.driver();
+            page.get(container.uri("status.html").toString());
+            await(page, "the token form", p -> p.findElement(By.id("token-form")).isDisplayed() ? true : null);
+            assertEquals("locked", page.findElement(By.id("state")).getAttribute("data-state"));
+            chromium.screenshot("status-token");
+            page.findElement(By.id("token")).sendKeys(METRICS_TOKEN);
+            page.findElement(By.id("token-submit")).click();
+            awaitStatusState(page, "live");
+            assertTrue(page.findElement(By.id("dashboard")).isDisplayed(), "the dashboard");
+            await(page, "a rate of events published above 0",
+                    p -> text(p, "#published-now").matches("0 /s|— /s") ? null : true);
+
+            newsThread.join();
+            sportThread.join();
+            streams.remove(3).close(); // a subscriber of sport only: news stays the busiest topic
+            ContainerTest.awaitUntil(() -> hub().subscriberCount() == 5, "the closed stream found gone");
+            Map<String, Double> metrics = OperationsContractTest.parse(Http.send("GET", container.uri("metrics"),
+                    Map.of("Authorization", "Bearer " + METRICS_TOKEN), null, null).body());
+            List<String> expected = List.of(whole(metrics, "ssehub_streams"),
+                    whole(metrics, "ssehub_events_published_total"), whole(metrics, "ssehub_deliveries_total"),
+                    whole(metrics, "ssehub_streams_closed_total{reason=\"client_gone\"}"), "news", "4");
+            assertEquals(List.of("5", "110", Integer.toString(80 * 4 + 30 * 3), "1"), expected.subList(0, 4));
+            await(page, () -> "the page to show " + expected + ", not " + statusSnapshot(page),
+                    p -> statusSnapshot(p).equals(expected) ? true : null);
+            Path shot = chromium.screenshot("status-page");
+            Files.copy(shot, shot.getParent().resolveSibling("status-page.png"), StandardCopyOption.REPLACE_EXISTING);
+
+            page.navigate().refresh(); // the token is kept for the tab
+            awaitStatusState(page, "live");
+            assertEquals(expected, statusSnapshot(page));
+        } finally {
+            streams.forEach(SseConnection::close);
+        }
+    }
+
+    private static String whole(Map<String, Double> metrics, String series) {
+        return Long.toString(Math.round(metrics.get(series)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> statusSnapshot(WebDriver page) {
+        return (List<String>) ((JavascriptExecutor) page).executeScript(STATUS_SNAPSHOT);
+    }
+
+    private static void awaitStatusState(WebDriver page, String state) {
+        await(page, "the status page to be " + state,
+                p -> state.equals(p.findElement(By.id("state")).getAttribute("data-state")) ? state : null);
+    }
+
     private Hub hub() {
         return HubRuntime.of(container.servletContext()).hub();
     }
@@ -174,8 +261,12 @@ class BrowserIT {
     }
 
     private static <T> T await(WebDriver page, String what, Function<WebDriver, T> condition) {
+        return await(page, () -> what, condition);
+    }
+
+    private static <T> T await(WebDriver page, Supplier<String> what, Function<WebDriver, T> condition) {
         return new WebDriverWait(page, TIMEOUT, Duration.ofMillis(50))
-                .withMessage("waiting for " + what)
+                .withMessage(() -> "waiting for " + what.get())
                 .until(condition);
     }
 

@@ -28,21 +28,36 @@ class OperationsContractTest extends ContainerTest {
     private static final String PUBLISH_TOKEN = "publish-token";
 
     @Test
-    void metricsAreOffUnlessATokenIsSetAndThenNeedIt() throws Exception {
+    void metricsAndTheStatusDataAreOffUnlessATokenIsSetAndThenNeedIt() throws Exception {
+        Map<String, String> offReasons = Map.of(
+                "metrics", "metrics are off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve them\n",
+                "status/data",
+                "the status page is off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve it\n");
         start(Map.of("ssehub.tickInterval", "0"));
-        Http.Reply off = Http.get(container.uri("metrics"));
-        assertEquals(404, off.status());
-        assertEquals("metrics are off: set ssehub.metricsToken (or ssehub.metricsPublic=true) to serve them\n",
-                off.body());
+        for (Map.Entry<String, String> endpoint : offReasons.entrySet()) {
+            Http.Reply off = Http.get(container.uri(endpoint.getKey()));
+            assertEquals(404, off.status(), endpoint.getKey());
+            assertEquals(endpoint.getValue(), off.body());
+        }
         container.close();
 
         start(Map.of("ssehub.tickInterval", "0", "ssehub.metricsToken", METRICS_TOKEN));
-        Http.Reply without = Http.get(container.uri("metrics"));
-        assertEquals(401, without.status());
-        assertEquals("send Authorization: Bearer <ssehub.metricsToken>\n", without.body());
-        assertEquals(401, Http.send("GET", container.uri("metrics"), Map.of("Authorization", "Bearer nope"),
-                null, null).status());
-        assertEquals(200, scrape(Map.of()).status());
+        for (String path : offReasons.keySet()) {
+            Http.Reply without = Http.get(container.uri(path));
+            assertEquals(401, without.status(), path);
+            assertEquals("send Authorization: Bearer <ssehub.metricsToken>\n", without.body());
+            assertEquals("Bearer realm=\"ssehub metrics\"", without.header("WWW-Authenticate"));
+            assertEquals(401, Http.send("GET", container.uri(path), Map.of("Authorization", "Bearer nope"),
+                    null, null).status(), path);
+            assertEquals(200, Http.send("GET", container.uri(path), Map.of("Authorization", "Bearer " + METRICS_TOKEN),
+                    null, null).status(), path);
+        }
+        container.close();
+
+        start(Map.of("ssehub.tickInterval", "0", "ssehub.metricsPublic", "true"));
+        for (String path : offReasons.keySet()) {
+            assertEquals(200, Http.get(container.uri(path)).status(), path);
+        }
     }
 
     @Test
