@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -54,6 +55,8 @@ public final class Hub {
 
     // Only topics with subscribers have an entry: the last one to leave removes it.
     private final Map<String, Set<EventSink>> subscribersByTopic = new ConcurrentHashMap<>();
+    // The same for subscribers that asked for each event's topic as a line of its own (see subscribe).
+    private final Map<String, Set<EventSink>> labelledByTopic = new ConcurrentHashMap<>();
     private final Map<EventSink, Registration> registrations = new ConcurrentHashMap<>();
     private volatile boolean shutDown;
     private volatile Supplier<byte[]> farewell = () -> new byte[0];
@@ -117,11 +120,20 @@ public final class Hub {
      * after the page with a short {@code retry:}, and the client comes back from its last id for the next.
      */
     public void subscribe(Collection<String> topics, String lastEventId, EventSink sink) {
+        subscribe(topics, lastEventId, sink, false);
+    }
+
+    /**
+     * As {@link #subscribe(Collection, String, EventSink)}; with {@code labelled}, every event (replayed or live)
+     * carries its topic in a line {@code topic: <name>} after its id, a field that EventSource ignores by the
+     * spec's rule for unknown fields and that a reader of its own uses to route events.
+     */
+    public void subscribe(Collection<String> topics, String lastEventId, EventSink sink, boolean labelled) {
         Set<String> topicSet = Set.copyOf(topics);
         if (lastEventId == null) {
             synchronized (publishLock) {
                 if (!shutDown) {
-                    register(sink, topicSet, sink);
+                    register(sink, topicSet, sink, labelled);
                     return;
                 }
             }
@@ -138,9 +150,9 @@ public final class Hub {
             }
             awaitHead(last);
             head = new Position(epoch, lastSequence, store);
-            register(sink, topicSet, gate);
+            register(sink, topicSet, gate, labelled);
         }
-        if (!replay(topicSet, lastEventId, last, head, sink)) {
+        if (!replay(topicSet, lastEventId, last, head, sink, labelled)) {
             unsubscribe(sink);
             sink.finish(REPLAY_PAGE_BREAK);
         } else if (!gate.open()) {
@@ -154,8 +166,9 @@ public final class Hub {
         if (registration == null) {
             return;
         }
+        Map<String, Set<EventSink>> byTopic = registration.labelled() ? labelledByTopic : subscribersByTopic;
         for (String topic : registration.topics()) {
-            subscribersByTopic.computeIfPresent(topic, (name, subscribers) -> {
+            byTopic.computeIfPresent(topic, (name, subscribers) -> {
                 subscribers.remove(registration.target());
                 return subscribers.isEmpty() ? null : subscribers;
             });
@@ -230,7 +243,8 @@ public final class Hub {
 
     /** Topics that have at least one subscriber now. */
     public int subscribedTopicCount() {
-        return subscribersByTopic.size();
+        long labelledOnly = labelledByTopic.keySet().stream().filter(t -> !subscribersByTopic.containsKey(t)).count();
+        return subscribersByTopic.size() + (int) labelledOnly;
     }
 
     /** A topic and how many subscribers it has now. */
@@ -246,8 +260,11 @@ public final class Hub {
                 .thenComparing(TopicSubscribers::topic);
         // The n busiest so far, the least busy of them at the head, so that each topic costs O(log n).
         PriorityQueue<TopicSubscribers> busiest = new PriorityQueue<>(busiestFirst.reversed());
-        subscribersByTopic.forEach((topic, subscribers) -> {
-            busiest.add(new TopicSubscribers(topic, subscribers.size()));
+        Map<String, Integer> counts = new HashMap<>();
+        subscribersByTopic.forEach((topic, subscribers) -> counts.merge(topic, subscribers.size(), Integer::sum));
+        labelledByTopic.forEach((topic, subscribers) -> counts.merge(topic, subscribers.size(), Integer::sum));
+        counts.forEach((topic, subscribers) -> {
+            busiest.add(new TopicSubscribers(topic, subscribers));
             if (busiest.size() > n) {
                 busiest.poll();
             }
@@ -279,10 +296,11 @@ public final class Hub {
     }
 
     // Under publishLock: `target` is the sink itself, or its gate while it replays.
-    private void register(EventSink sink, Set<String> topics, EventSink target) {
-        registrations.put(sink, new Registration(topics, target));
+    private void register(EventSink sink, Set<String> topics, EventSink target, boolean labelled) {
+        registrations.put(sink, new Registration(topics, target, labelled));
+        Map<String, Set<EventSink>> byTopic = labelled ? labelledByTopic : subscribersByTopic;
         for (String topic : topics) {
-            subscribersByTopic.compute(topic, (name, subscribers) -> {
+            byTopic.compute(topic, (name, subscribers) -> {
                 Set<EventSink> set = subscribers != null ? subscribers : ConcurrentHashMap.newKeySet();
                 set.add(target);
                 return set;
@@ -317,7 +335,8 @@ public final class Hub {
 
     // Outside publishLock. Sends the events after `last` up to `head`, or a missed notice; false when the sink
     // holds a page of a longer replay, or could not take it.
-    private boolean replay(Set<String> topics, String lastEventId, EventId last, Position head, EventSink sink) {
+    private boolean replay(Set<String> topics, String lastEventId, EventId last, Position head, EventSink sink,
+            boolean labelled) {
         if (last == null) {
             observer.replayed(HubObserver.Replay.MALFORMED);
             return sink.offer(missed(lastEventId, "malformed", head));
@@ -332,8 +351,9 @@ public final class Hub {
             return sink.offer(missed(lastEventId, "too-old", head));
         }
         observer.replayed(page.complete() ? HubObserver.Replay.EXACT : HubObserver.Replay.PAGED);
-        for (byte[] frame : page.frames()) {
-            if (!sink.offer(frame)) {
+        for (int i = 0; i < page.frames().size(); i++) {
+            byte[] frame = page.frames().get(i);
+            if (!sink.offer(labelled ? withTopicLine(frame, page.topics().get(i)) : frame)) {
                 return false;
             }
         }
@@ -346,6 +366,21 @@ public final class Hub {
         String data = "{\"lastEventId\":\"" + quoted + "\",\"reason\":\"" + reason + "\"}";
         String id = head.epoch() == 0 ? null : head.id().toString(); // before the log started there is no position
         return SseEncoder.encode(new SseEvent(id, MISSED_EVENT, data, null, null));
+    }
+
+    // The frame's first line is its id; the topic line goes right after it.
+    private static byte[] withTopicLine(byte[] frame, String topic) {
+        int afterId = 0;
+        while (frame[afterId] != '\n') {
+            afterId++;
+        }
+        afterId++;
+        byte[] topicLine = ("topic: " + topic + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] labelled = new byte[frame.length + topicLine.length];
+        System.arraycopy(frame, 0, labelled, 0, afterId);
+        System.arraycopy(topicLine, 0, labelled, afterId, topicLine.length);
+        System.arraycopy(frame, afterId, labelled, afterId + topicLine.length, frame.length - afterId);
+        return labelled;
     }
 
     private static byte[] withIdLine(EventId id, byte[] body) {
@@ -378,8 +413,13 @@ public final class Hub {
                 store.append(topic, id.sequence(), frame, clock.getAsLong());
                 lastSequence = id.sequence();
                 Set<EventSink> subscribers = subscribersByTopic.get(topic);
+                Set<EventSink> labelled = labelledByTopic.get(topic);
                 overflowed = offer(subscribers, frame);
-                observer.fannedOut(frame, subscribers == null ? 0 : subscribers.size());
+                if (labelled != null) {
+                    overflowed = join(overflowed, offer(labelled, withTopicLine(frame, topic)));
+                }
+                observer.fannedOut(frame, (subscribers == null ? 0 : subscribers.size())
+                        + (labelled == null ? 0 : labelled.size()));
                 if (waitingForHead > 0) {
                     publishLock.notifyAll();
                 }
@@ -436,6 +476,14 @@ public final class Hub {
             return overflowed;
         }
 
+        private static List<EventSink> join(List<EventSink> some, List<EventSink> more) {
+            if (some == null || more == null) {
+                return some == null ? more : some;
+            }
+            some.addAll(more);
+            return some;
+        }
+
         private void dropAll(List<EventSink> overflowed) {
             if (overflowed != null) {
                 overflowed.forEach(target -> drop(target instanceof ReplayGate gate ? gate.sink : target));
@@ -444,6 +492,6 @@ public final class Hub {
     }
 
     /** What a subscribed sink asked for, and what the fan-out offers to: the sink, or its gate. */
-    private record Registration(Set<String> topics, EventSink target) {
+    private record Registration(Set<String> topics, EventSink target, boolean labelled) {
     }
 }

@@ -89,6 +89,7 @@ final class ReplayStore {
             return null;
         }
         List<List<ReplayLog.Entry>> perTopic = new ArrayList<>(topics.size());
+        List<String> runTopics = new ArrayList<>(topics.size());
         long horizon = Long.MAX_VALUE; // beyond the last entry of a topic cut short, another page must follow
         for (String topic : topics) {
             ReplayLog log = logs.get(topic);
@@ -108,9 +109,10 @@ final class ReplayStore {
             }
             if (!entries.isEmpty()) {
                 perTopic.add(entries);
+                runTopics.add(topic);
             }
         }
-        return ReplayPage.merge(perTopic, horizon, maxBytes);
+        return ReplayPage.merge(perTopic, runTopics, horizon, maxBytes);
     }
 
     long retainedBytes() {

@@ -43,7 +43,8 @@ final class Metrics implements HubObserver {
             .help("Events queued for writing to a subscriber, one per event and subscriber")
             .withoutExemplars().register(registry);
     private final Counter deliveredBytes = Counter.builder().name("ssehub_delivered_bytes_total")
-            .help("Bytes of events queued for writing to subscribers").unit(Unit.BYTES).withoutExemplars().register(registry);
+            .help("Bytes of events queued for writing to subscribers").unit(Unit.BYTES)
+            .withoutExemplars().register(registry);
     private final Counter opened = Counter.builder().name("ssehub_streams_opened_total")
             .help("Streams that started").withoutExemplars().register(registry);
     private final Counter closed = Counter.builder().name("ssehub_streams_closed_total")

@@ -44,7 +44,7 @@ public final class StreamServlet extends HttpServlet {
         }
         Settings settings = runtime.settings();
         subscriber.offer(SseEncoder.retry(settings.retryMillis()));
-        runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber);
+        runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber, selection.withTopic());
         // Last: the container's first onWritePossible sends the headers and what is queued so far.
         response.getOutputStream().setWriteListener(subscriber);
     }
@@ -64,7 +64,8 @@ public final class StreamServlet extends HttpServlet {
     private TopicSelection checkedSelection(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         runtime.cors().grant(request, response);
-        TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic());
+        TopicSelection selection = TopicSelection.parse(request.getParameterValues("topic"), runtime.tickerTopic(),
+                request.getParameter(TopicSelection.WITH_TOPIC));
         if (!selection.isValid()) {
             Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
             return null;
@@ -122,14 +123,22 @@ public final class StreamServlet extends HttpServlet {
         return parameter == null || parameter.isEmpty() ? null : parameter;
     }
 
-    /** The topics one stream asked for, or why they were refused. */
-    record TopicSelection(List<String> topics, String error) {
+    /**
+     * The topics one stream asked for, and whether each event should name its topic ({@code withTopic=1}: a line
+     * {@code topic: <name>} that EventSource ignores), or why they were refused.
+     */
+    record TopicSelection(List<String> topics, boolean withTopic, String error) {
 
         static final int MAX_TOPICS = 16;
+        static final String WITH_TOPIC = "withTopic";
 
-        static TopicSelection parse(String[] requested, String defaultTopic) {
+        static TopicSelection parse(String[] requested, String defaultTopic, String withTopic) {
+            boolean labelled = "1".equals(withTopic) || "true".equals(withTopic);
+            if (withTopic != null && !labelled && !"0".equals(withTopic) && !"false".equals(withTopic)) {
+                return invalid(WITH_TOPIC + " must be 1, true, 0 or false, not '" + Responses.printable(withTopic) + "'");
+            }
             if (requested == null || requested.length == 0) {
-                return new TopicSelection(List.of(defaultTopic), null);
+                return new TopicSelection(List.of(defaultTopic), labelled, null);
             }
             if (requested.length > MAX_TOPICS) {
                 return invalid("at most " + MAX_TOPICS + " topics per stream, got " + requested.length);
@@ -139,7 +148,7 @@ public final class StreamServlet extends HttpServlet {
                     return invalid("invalid topic name '" + Responses.printable(topic) + "': " + Hub.TOPIC_RULE);
                 }
             }
-            return new TopicSelection(List.of(requested).stream().distinct().toList(), null);
+            return new TopicSelection(List.of(requested).stream().distinct().toList(), labelled, null);
         }
 
         boolean isValid() {
@@ -147,7 +156,7 @@ public final class StreamServlet extends HttpServlet {
         }
 
         private static TopicSelection invalid(String error) {
-            return new TopicSelection(List.of(), error);
+            return new TopicSelection(List.of(), false, error);
         }
     }
 }

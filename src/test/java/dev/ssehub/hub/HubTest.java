@@ -394,6 +394,27 @@ class HubTest {
     }
 
     @Test
+    void aLabelledSubscriberGetsEachEventsTopicInALineOfItsOwnLiveAndReplayed() {
+        Hub hub = hub(100);
+        hub.publish("a", null, "one");
+        hub.publish("b", "chat", "two");
+        TextSink labelled = new TextSink();
+        TextSink plain = new TextSink();
+        hub.subscribe(List.of("a", "b"), EPOCH + "-0", labelled, true);
+        hub.subscribe(List.of("a"), null, plain);
+
+        hub.publish("a", null, "three");
+
+        assertEquals(List.of("id: " + EPOCH + "-1\ntopic: a\ndata: one\n\n",
+                "id: " + EPOCH + "-2\ntopic: b\nevent: chat\ndata: two\n\n",
+                "id: " + EPOCH + "-3\ntopic: a\ndata: three\n\n"), labelled.frames);
+        assertEquals(List.of("id: " + EPOCH + "-3\ndata: three\n\n"), plain.frames, "others' bytes unchanged");
+        assertEquals(2, hub.subscribedTopicCount());
+        hub.unsubscribe(labelled);
+        assertEquals(1, hub.subscribedTopicCount());
+    }
+
+    @Test
     void aSinkThatRefusesIsDroppedAndTheOthersCarryOn() {
         Hub hub = hub(10);
         TextSink full = new TextSink();

@@ -154,6 +154,33 @@ class StreamContractTest extends ContainerTest {
     }
 
     @Test
+    void withTopicEveryEventNamesItsTopicInALineEventSourceIgnores() throws Exception {
+        start(QUIET);
+        try (Socket socket = new Socket(container.baseUri().getHost(), container.baseUri().getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(("GET " + container.baseUri().getPath() + "stream?topic=a&topic=b&withTopic=1"
+                    + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            SseConnection plain = open("stream?topic=a");
+            awaitSubscribers(2);
+            EventId id = hub().publish("a", "chat", "hello");
+
+            String expected = "id: " + id + "\ntopic: a\nevent: chat\ndata: hello\n\n";
+            StringBuilder received = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            while (received.indexOf(expected) < 0) {
+                int n = in.read(buffer);
+                assertTrue(n > 0, "the stream ended before the event; got: " + received);
+                received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            assertEquals(new SseEvent(id.toString(), "chat", "hello", null, null), plain.events().awaitEvent(TIMEOUT));
+        }
+        assertEquals("withTopic must be 1, true, 0 or false, not 'yes'\n",
+                Http.get(container.uri("stream?withTopic=yes")).body());
+    }
+
+    @Test
     void lastEventIdTooOldUnknownOrMalformedGetsOneMissedEventThenTheLiveStream() throws Exception {
         start(Map.of("ssehub.tickInterval", "0", "ssehub.replaySize", "5"));
         List<EventId> ids = new ArrayList<>();
