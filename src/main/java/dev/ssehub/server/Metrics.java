@@ -32,35 +32,41 @@ final class Metrics implements HubObserver {
     private static final long SAMPLE_EVERY_NANOS = 1_000_000_000L;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    // Every counter and histogram is built withoutExemplars(): the exemplar sampler starts the client library's static
+    // scheduler thread, which no undeploy can stop (Tomcat reports it as a leak). ssehub has no traces to link anyway.
     private final Counter published = Counter.builder().name("ssehub_events_published_total")
-            .help("Events published through this node (POST /publish and the ticker)").register(registry);
+            .help("Events published through this node (POST /publish and the ticker)")
+            .withoutExemplars().register(registry);
     private final Counter fannedOut = Counter.builder().name("ssehub_events_fanned_out_total")
             .help("Events this node offered to its subscribers (on several nodes: those of every node)")
-            .register(registry);
+            .withoutExemplars().register(registry);
     private final Counter deliveries = Counter.builder().name("ssehub_deliveries_total")
-            .help("Events queued for writing to a subscriber, one per event and subscriber").register(registry);
+            .help("Events queued for writing to a subscriber, one per event and subscriber")
+            .withoutExemplars().register(registry);
     private final Counter deliveredBytes = Counter.builder().name("ssehub_delivered_bytes_total")
-            .help("Bytes of events queued for writing to subscribers").unit(Unit.BYTES).register(registry);
+            .help("Bytes of events queued for writing to subscribers").unit(Unit.BYTES)
+            .withoutExemplars().register(registry);
     private final Counter opened = Counter.builder().name("ssehub_streams_opened_total")
-            .help("Streams that started").register(registry);
+            .help("Streams that started").withoutExemplars().register(registry);
     private final Counter closed = Counter.builder().name("ssehub_streams_closed_total")
             .help("Streams that ended, by reason; overload counts the requests turned away before they started")
-            .labelNames("reason").register(registry);
+            .labelNames("reason").withoutExemplars().register(registry);
     private final Counter replays = Counter.builder().name("ssehub_replays_total")
             .help("Reconnects with Last-Event-ID: exact, paged (more than one page), too_old, unknown, malformed")
-            .labelNames("result").register(registry);
+            .labelNames("result").withoutExemplars().register(registry);
     private final Counter refusals = Counter.builder().name("ssehub_publish_refusals_total")
-            .help("POST /publish answered with an error, by status").labelNames("status").register(registry);
+            .help("POST /publish answered with an error, by status").labelNames("status")
+            .withoutExemplars().register(registry);
     private final Histogram publishDuration = Histogram.builder().name("ssehub_publish_duration_seconds")
             .help("From a POST /publish body's last byte to its answer (on several nodes: Redis holds the event)")
             .unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
-            .register(registry);
+            .withoutExemplars().register(registry);
     private final Histogram publishToWrite = Histogram.builder().name("ssehub_publish_to_write_seconds")
             .help("From an event's fan-out to its write to each subscriber, sampled on one event a second")
             .unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-            .register(registry);
+            .withoutExemplars().register(registry);
 
     // Written by the fan-out (one thread at a time), read by writers: the frame being timed and when it went out.
     private volatile Sample sample = new Sample(null, 0);
