@@ -42,12 +42,18 @@ public final class ExternalProcess implements AutoCloseable {
     /** Starts the command with {@code environment} added to this JVM's environment variables. */
     public static ExternalProcess start(String name, List<String> command, Map<String, String> environment,
             Path directory, Path log) throws IOException {
+        return start(name, command, environment, Path.of("/dev/null"), directory, log);
+    }
+
+    /** As {@link #start(String, List, Map, Path, Path)}, reading its standard input from the file {@code input}. */
+    public static ExternalProcess start(String name, List<String> command, Map<String, String> environment,
+            Path input, Path directory, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
         builder.environment().putAll(environment);
         return new ExternalProcess(name, builder.start(), log);
     }
@@ -116,6 +122,18 @@ public final class ExternalProcess implements AutoCloseable {
         int status = awaitExit(timeout);
         if (status != EXIT_ON_SIGKILL) {
             fail(name + " exited with " + status + ", not of SIGKILL (" + EXIT_ON_SIGKILL + ")");
+        }
+    }
+
+    /** Sends SIGTERM, waits up to {@code timeout} for the process to end, then kills it if it still runs. */
+    public void stop(Duration timeout) {
+        try {
+            process.destroy();
+            process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
         }
     }
 

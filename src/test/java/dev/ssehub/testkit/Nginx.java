@@ -74,15 +74,7 @@ public final class Nginx implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (process.isAlive()) {
-                process.terminate(Duration.ofSeconds(10));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            process.close();
-        }
+        process.stop(Duration.ofSeconds(10));
     }
 
     private void awaitListening(int port) throws Exception {
