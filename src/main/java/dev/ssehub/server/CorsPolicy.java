@@ -46,6 +46,12 @@ final class CorsPolicy {
                     "origin 'null' is never allowed: sandboxed frames and file:// pages all send it");
             return;
         }
+        if (origin != null && isSameOrigin(origin, request)) {
+            // A page of this server needs no grant; answering 204 keeps a tool that preflights anyway working.
+            response.setHeader("Access-Control-Allow-Methods", "POST");
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            return;
+        }
         if (origin == null || !isAllowed(origin)) {
             Responses.reject(response, HttpServletResponse.SC_FORBIDDEN,
                     "origin not allowed: add it to ssehub.allowedOrigins");
@@ -56,6 +62,12 @@ final class CorsPolicy {
         response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
         response.setHeader("Access-Control-Max-Age", "600");
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    // The origin of the request's own URL, as the browser saw it: scheme and the Host header (with its port).
+    private static boolean isSameOrigin(String origin, HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        return host != null && origin.equalsIgnoreCase(request.getScheme() + "://" + host);
     }
 
     private boolean isAllowed(String origin) {

@@ -77,7 +77,8 @@ public final class PublishServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}");
+        // A line, like every other answer, so that a shell prompt after curl starts on a line of its own.
+        response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}\n");
     }
 
     // The hub's refusals of one event: each is one catch clause here that throws the Rejection answering it.

@@ -70,14 +70,17 @@ record Settings(
     }
 
     static Settings load(ServletContext context) {
-        return load(key -> firstNonBlank(
-                System.getProperty("ssehub." + key),
-                System.getenv(environmentName(key)),
-                context.getInitParameter("ssehub." + key)));
+        SettingSources sources = new SettingSources(System::getProperty, System::getenv, context::getInitParameter);
+        return load(sources::value, sources::nameOf);
     }
 
     static Settings load(UnaryOperator<String> lookup) {
-        Reader reader = new Reader(lookup);
+        return load(lookup, key -> "ssehub." + key);
+    }
+
+    /** {@code nameOf} says where a key's value came from, so that an error names what the operator must fix. */
+    static Settings load(UnaryOperator<String> lookup, UnaryOperator<String> nameOf) {
+        Reader reader = new Reader(lookup, nameOf);
         return new Settings(
                 reader.number("tickInterval", 1000, 0),
                 reader.number("heartbeatInterval", 15_000, 1),
@@ -120,16 +123,8 @@ record Settings(
         return "SSEHUB_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value.trim();
-            }
-        }
-        return null;
-    }
 
-    private record Reader(UnaryOperator<String> lookup) {
+    private record Reader(UnaryOperator<String> lookup, UnaryOperator<String> nameOf) {
 
         long number(String key, long defaultValue, long minimum) {
             String text = lookup.apply(key);
@@ -140,11 +135,11 @@ record Settings(
             try {
                 value = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("ssehub." + key + " must be a whole number, not '" + text + "'");
+                throw new IllegalArgumentException(nameOf.apply(key) + " must be a whole number, not '" + text + "'");
             }
             if (value < minimum || value > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(
-                        "ssehub." + key + " must be between " + minimum + " and " + Integer.MAX_VALUE + ", not " + value);
+                        nameOf.apply(key) + " must be between " + minimum + " and " + Integer.MAX_VALUE + ", not " + value);
             }
             return value;
         }
@@ -157,7 +152,7 @@ record Settings(
             if (text.equalsIgnoreCase("true")) {
                 return true;
             }
-            throw new IllegalArgumentException("ssehub." + key + " must be true or false, not '" + text + "'");
+            throw new IllegalArgumentException(nameOf.apply(key) + " must be true or false, not '" + text + "'");
         }
 
         List<String> list(String key) {

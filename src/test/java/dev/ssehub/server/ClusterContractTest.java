@@ -45,7 +45,7 @@ class ClusterContractTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String TOKEN = "cluster-token";
-    private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}");
+    private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}\n");
 
     private RedisServer redis;
     private final List<ServletContainer> nodes = new ArrayList<>();

@@ -44,7 +44,7 @@ class PublishContractTest extends ContainerTest {
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
-    private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}");
+    private static final Pattern ID_REPLY = Pattern.compile("\\{\"id\":\"(\\d+-\\d+)\",\"topic\":\"([^\"]+)\"}\n");
 
     @Test
     void eachStreamGetsExactlyTheEventsOfItsTopics() throws Exception {
@@ -364,6 +364,19 @@ class PublishContractTest extends ContainerTest {
                 "Bearer " + TOKEN), bytes("topic=a&data=x"), FORM);
         assertEquals(200, post.status());
         assertEquals(allowed, post.header("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void aPreflightFromThePagesOwnOriginNeedsNoGrant() throws Exception {
+        startPublishing(Map.of()); // no allowedOrigins: same-origin only
+        String own = "http://" + container.baseUri().getHost() + ":" + container.baseUri().getPort();
+
+        Reply sameOrigin = preflight(own);
+        Reply other = preflight("https://elsewhere.example");
+
+        assertEquals(204, sameOrigin.status(), sameOrigin.body());
+        assertEquals(null, sameOrigin.header("Access-Control-Allow-Origin"), "a page of this server needs no grant");
+        assertEquals(403, other.status());
     }
 
     @Test

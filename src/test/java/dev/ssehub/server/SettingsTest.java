@@ -108,4 +108,22 @@ class SettingsTest {
             assertFalse(line.contains(secret), line);
         }
     }
+
+    @Test
+    void aValueThatDoesNotParseNamesWhereItCameFrom() {
+        SettingSources fromEnvironment = new SettingSources(key -> null,
+                Map.of("SSEHUB_TICK_INTERVAL", "abc")::get, key -> null);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(fromEnvironment::value, fromEnvironment::nameOf));
+        assertEquals("environment variable SSEHUB_TICK_INTERVAL must be a whole number, not 'abc'",
+                refused.getMessage());
+
+        SettingSources all = new SettingSources(Map.of("ssehub.retry", " 5 ")::get,
+                Map.of("SSEHUB_RETRY", "6", "SSEHUB_METRICS_PUBLIC", "maybe")::get,
+                Map.of("ssehub.retry", "7")::get);
+        assertEquals("5", all.value("retry"), "a system property wins, trimmed");
+        assertEquals("system property ssehub.retry", all.nameOf("retry"));
+        assertEquals("environment variable SSEHUB_METRICS_PUBLIC must be true or false, not 'maybe'",
+                assertThrows(IllegalArgumentException.class, () -> Settings.load(all::value, all::nameOf)).getMessage());
+    }
 }
