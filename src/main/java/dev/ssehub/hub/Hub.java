@@ -3,18 +3,10 @@ package dev.ssehub.hub;
 import dev.ssehub.wire.SseEncoder;
 import dev.ssehub.wire.SseEvent;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -53,11 +45,7 @@ public final class Hub {
     // Guarded by publishLock: subscribers waiting for an id this node has not received yet.
     private int waitingForHead;
 
-    // Only topics with subscribers have an entry: the last one to leave removes it.
-    private final Map<String, Set<EventSink>> subscribersByTopic = new ConcurrentHashMap<>();
-    // The same for subscribers that asked for each event's topic as a line of its own (see subscribe).
-    private final Map<String, Set<EventSink>> labelledByTopic = new ConcurrentHashMap<>();
-    private final Map<EventSink, Registration> registrations = new ConcurrentHashMap<>();
+    private final Subscribers subscribers = new Subscribers();
     private volatile boolean shutDown;
     private volatile Supplier<byte[]> farewell = () -> new byte[0];
 
@@ -133,7 +121,7 @@ public final class Hub {
         if (lastEventId == null) {
             synchronized (publishLock) {
                 if (!shutDown) {
-                    register(sink, topicSet, sink, labelled);
+                    subscribers.register(sink, topicSet, sink, labelled);
                     return;
                 }
             }
@@ -150,7 +138,7 @@ public final class Hub {
             }
             awaitHead(last);
             head = new Position(epoch, lastSequence, store);
-            register(sink, topicSet, gate, labelled);
+            subscribers.register(sink, topicSet, gate, labelled);
         }
         if (!replay(topicSet, lastEventId, last, head, sink, labelled)) {
             unsubscribe(sink);
@@ -162,17 +150,7 @@ public final class Hub {
 
     /** Forgets a sink; called when its client went away. Idempotent. */
     public void unsubscribe(EventSink sink) {
-        Registration registration = registrations.remove(sink);
-        if (registration == null) {
-            return;
-        }
-        Map<String, Set<EventSink>> byTopic = registration.labelled() ? labelledByTopic : subscribersByTopic;
-        for (String topic : registration.topics()) {
-            byTopic.computeIfPresent(topic, (name, subscribers) -> {
-                subscribers.remove(registration.target());
-                return subscribers.isEmpty() ? null : subscribers;
-            });
-        }
+        subscribers.remove(sink);
     }
 
     /**
@@ -180,7 +158,7 @@ public final class Hub {
      * dropping those that are full.
      */
     public void keepAlive(byte[] comment) {
-        for (EventSink sink : registrations.keySet()) {
+        for (EventSink sink : subscribers.sinks()) {
             if (!sink.keepAlive(comment)) {
                 drop(sink);
             }
@@ -208,7 +186,7 @@ public final class Hub {
             this.farewell = farewell;
             shutDown = true;
         }
-        for (EventSink sink : List.copyOf(registrations.keySet())) {
+        for (EventSink sink : List.copyOf(subscribers.sinks())) {
             unsubscribe(sink);
             sink.finish(farewell.get());
         }
@@ -216,7 +194,7 @@ public final class Hub {
 
     /** Ends every remaining stream at once; the last step of a shutdown. */
     public void abortAll() {
-        for (EventSink sink : List.copyOf(registrations.keySet())) {
+        for (EventSink sink : List.copyOf(subscribers.sinks())) {
             drop(sink);
         }
     }
@@ -238,13 +216,12 @@ public final class Hub {
     }
 
     public int subscriberCount() {
-        return registrations.size();
+        return subscribers.count();
     }
 
     /** Topics that have at least one subscriber now. */
     public int subscribedTopicCount() {
-        long labelledOnly = labelledByTopic.keySet().stream().filter(t -> !subscribersByTopic.containsKey(t)).count();
-        return subscribersByTopic.size() + (int) labelledOnly;
+        return subscribers.topicCount();
     }
 
     /** A topic and how many subscribers it has now. */
@@ -256,22 +233,7 @@ public final class Hub {
      * topic: fine for a status page asking every few seconds, not for a hot path.
      */
     public List<TopicSubscribers> busiestTopics(int n) {
-        Comparator<TopicSubscribers> busiestFirst = Comparator.comparingInt(TopicSubscribers::subscribers).reversed()
-                .thenComparing(TopicSubscribers::topic);
-        // The n busiest so far, the least busy of them at the head, so that each topic costs O(log n).
-        PriorityQueue<TopicSubscribers> busiest = new PriorityQueue<>(busiestFirst.reversed());
-        Map<String, Integer> counts = new HashMap<>();
-        subscribersByTopic.forEach((topic, subscribers) -> counts.merge(topic, subscribers.size(), Integer::sum));
-        labelledByTopic.forEach((topic, subscribers) -> counts.merge(topic, subscribers.size(), Integer::sum));
-        counts.forEach((topic, subscribers) -> {
-            busiest.add(new TopicSubscribers(topic, subscribers));
-            if (busiest.size() > n) {
-                busiest.poll();
-            }
-        });
-        List<TopicSubscribers> sorted = new ArrayList<>(busiest);
-        sorted.sort(busiestFirst);
-        return sorted;
+        return subscribers.busiest(n);
     }
 
     /** Topics whose replay logs hold events now. */
@@ -293,19 +255,6 @@ public final class Hub {
     /** The epoch of the log's ids now; 0 before the log started. */
     public long epoch() {
         return epoch;
-    }
-
-    // Under publishLock: `target` is the sink itself, or its gate while it replays.
-    private void register(EventSink sink, Set<String> topics, EventSink target, boolean labelled) {
-        registrations.put(sink, new Registration(topics, target, labelled));
-        Map<String, Set<EventSink>> byTopic = labelled ? labelledByTopic : subscribersByTopic;
-        for (String topic : topics) {
-            byTopic.compute(topic, (name, subscribers) -> {
-                Set<EventSink> set = subscribers != null ? subscribers : ConcurrentHashMap.newKeySet();
-                set.add(target);
-                return set;
-            });
-        }
     }
 
     private void drop(EventSink sink) {
@@ -353,42 +302,16 @@ public final class Hub {
         observer.replayed(page.complete() ? HubObserver.Replay.EXACT : HubObserver.Replay.PAGED);
         for (int i = 0; i < page.frames().size(); i++) {
             byte[] frame = page.frames().get(i);
-            if (!sink.offer(labelled ? withTopicLine(frame, page.topics().get(i)) : frame)) {
+            if (!sink.offer(labelled ? Frames.withTopicLine(frame, page.topics().get(i)) : frame)) {
                 return false;
             }
         }
         return page.complete();
     }
 
-    // Its id is the head at registration, so the client's position moves on to where its live stream starts.
+    // Its id is the head at registration; before the log started there is no position.
     private static byte[] missed(String lastEventId, String reason, Position head) {
-        String quoted = new String(JsonStringEncoder.getInstance().quoteAsString(lastEventId));
-        String data = "{\"lastEventId\":\"" + quoted + "\",\"reason\":\"" + reason + "\"}";
-        String id = head.epoch() == 0 ? null : head.id().toString(); // before the log started there is no position
-        return SseEncoder.encode(new SseEvent(id, MISSED_EVENT, data, null, null));
-    }
-
-    // The frame's first line is its id; the topic line goes right after it.
-    private static byte[] withTopicLine(byte[] frame, String topic) {
-        int afterId = 0;
-        while (frame[afterId] != '\n') {
-            afterId++;
-        }
-        afterId++;
-        byte[] topicLine = ("topic: " + topic + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] labelled = new byte[frame.length + topicLine.length];
-        System.arraycopy(frame, 0, labelled, 0, afterId);
-        System.arraycopy(topicLine, 0, labelled, afterId, topicLine.length);
-        System.arraycopy(frame, afterId, labelled, afterId + topicLine.length, frame.length - afterId);
-        return labelled;
-    }
-
-    private static byte[] withIdLine(EventId id, byte[] body) {
-        byte[] idLine = ("id: " + id + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] frame = new byte[idLine.length + body.length];
-        System.arraycopy(idLine, 0, frame, 0, idLine.length);
-        System.arraycopy(body, 0, frame, idLine.length, body.length);
-        return frame;
+        return Frames.missed(lastEventId, reason, head.epoch() == 0 ? null : head.id());
     }
 
     /** Where the log stood when a subscriber registered, and the replay logs of that epoch. */
@@ -404,7 +327,7 @@ public final class Hub {
 
         @Override
         public void deliver(EventId id, String topic, byte[] body) {
-            byte[] frame = withIdLine(id, body);
+            byte[] frame = Frames.withIdLine(id, body);
             List<EventSink> overflowed;
             synchronized (publishLock) {
                 if (id.epoch() != epoch) {
@@ -412,14 +335,13 @@ public final class Hub {
                 }
                 store.append(topic, id.sequence(), frame, clock.getAsLong());
                 lastSequence = id.sequence();
-                Set<EventSink> subscribers = subscribersByTopic.get(topic);
-                Set<EventSink> labelled = labelledByTopic.get(topic);
-                overflowed = offer(subscribers, frame);
+                Set<EventSink> plain = subscribers.plain(topic);
+                Set<EventSink> labelled = subscribers.labelled(topic);
+                overflowed = offer(plain, frame);
                 if (labelled != null) {
-                    overflowed = join(overflowed, offer(labelled, withTopicLine(frame, topic)));
+                    overflowed = join(overflowed, offer(labelled, Frames.withTopicLine(frame, topic)));
                 }
-                observer.fannedOut(frame, (subscribers == null ? 0 : subscribers.size())
-                        + (labelled == null ? 0 : labelled.size()));
+                observer.fannedOut(frame, Subscribers.sizeOf(plain) + Subscribers.sizeOf(labelled));
                 if (waitingForHead > 0) {
                     publishLock.notifyAll();
                 }
@@ -445,8 +367,7 @@ public final class Hub {
                 // Live subscribers did not get what the log lost: each is told, then carries on.
                 Position head = new Position(epoch, lastSequence, store);
                 overflowed = previous == null ? null
-                        : offer(registrations.values().stream().map(Registration::target).toList(),
-                                missed(previous.toString(), reason, head));
+                        : offer(subscribers.targets(), missed(previous.toString(), reason, head));
                 if (waitingForHead > 0) {
                     publishLock.notifyAll();
                 }
@@ -491,7 +412,4 @@ public final class Hub {
         }
     }
 
-    /** What a subscribed sink asked for, and what the fan-out offers to: the sink, or its gate. */
-    private record Registration(Set<String> topics, EventSink target, boolean labelled) {
-    }
 }
