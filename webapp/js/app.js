@@ -24,7 +24,7 @@
   const PUBLISH_ERRORS = {
     400: 'Refused',
     401: 'Not authorized',
-    403: 'Publishing is disabled on this server',
+    403: 'Not allowed',  // publishing off, or a signed token without a publish grant for this topic
     413: 'Too large',
     415: 'Unsupported content type',
   };

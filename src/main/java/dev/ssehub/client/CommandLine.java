@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
  * @param count   events to print before exiting 0; 0 for no limit
  * @param timeout how long to run at most; null for no limit
  * @param timeoutText the timeout as written, for messages
+ * @param token   sent as {@code Authorization: Bearer}, for private topics; null for none
  */
 record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long count, Duration timeout,
-        String timeoutText) {
+        String timeoutText, String token) {
 
     static final String USAGE = """
             Usage: java -jar ssehub-client.jar [options] URL
+                   java -jar ssehub-client.jar token --secret-file FILE [--subscribe P] [--publish P] [--ttl TIME]
             Prints each event of a Server-Sent Events stream as "Received event: <data>", reconnecting with
             Last-Event-ID when the connection drops, after the server's retry: time.
 
@@ -35,7 +37,11 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
               --json               print each event as one JSON object a line: {"id":..,"event":..,"data":..}
               --count N            exit 0 after N events
               --timeout TIME       give up after TIME in all, such as 500ms, 10s, 2m (a bare number is seconds)
+              --token TOKEN        a signed token for private topics, sent as Authorization: Bearer
+                                   (default: the environment variable SSEHUB_TOKEN)
               --help               print this help
+
+            The token command prints a development token signed with HS256 (see token --help).
 
             Exit codes:
               0  done: --count events printed, or the server said stop (HTTP 204)
@@ -48,7 +54,8 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
               6  --timeout ran out first
             """;
 
-    private static final Set<String> TAKES_VALUE = Set.of("--topic", "--last-event-id", "--count", "--timeout");
+    private static final Set<String> TAKES_VALUE = Set.of("--topic", "--last-event-id", "--count", "--timeout",
+            "--token");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     /** Why the arguments cannot be used; its message is one line for stderr. */
@@ -59,6 +66,11 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
     }
 
     static CommandLine parse(String... args) throws UsageException {
+        return parse(args, null);
+    }
+
+    /** The arguments, with {@code SSEHUB_TOKEN} (or null) as the token unless {@code --token} is given. */
+    static CommandLine parse(String[] args, String environmentToken) throws UsageException {
         Deque<String> queue = new ArrayDeque<>();
         for (String arg : args) {
             int equals = arg.indexOf('=');
@@ -76,11 +88,12 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         long count = 0;
         Duration timeout = null;
         String timeoutText = null;
+        String token = environmentToken == null || environmentToken.isBlank() ? null : environmentToken.trim();
         while (!queue.isEmpty()) {
             String arg = queue.poll();
             switch (arg) {
                 case "--help", "-h" -> {
-                    return new CommandLine(true, null, null, false, 0, null, null);
+                    return new CommandLine(true, null, null, false, 0, null, null, null);
                 }
                 case "--json" -> json = true;
                 case "--topic" -> topics.add(value(queue, arg));
@@ -88,8 +101,9 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
                 case "--count" -> count = count(value(queue, arg));
                 case "--timeout" -> {
                     timeoutText = value(queue, arg);
-                    timeout = duration(timeoutText);
+                    timeout = duration(timeoutText, arg);
                 }
+                case "--token" -> token = value(queue, arg);
                 default -> {
                     if (arg.startsWith("-")) {
                         throw new UsageException("unknown option " + arg);
@@ -107,10 +121,13 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         if (lastEventId != null && !isSingleLine(lastEventId)) {
             throw new UsageException("--last-event-id must not contain CR, LF or NUL");
         }
-        return new CommandLine(false, withTopics(url, topics), lastEventId, json, count, timeout, timeoutText);
+        if (token != null && !isSingleLine(token)) {
+            throw new UsageException("--token must not contain CR, LF or NUL");
+        }
+        return new CommandLine(false, withTopics(url, topics), lastEventId, json, count, timeout, timeoutText, token);
     }
 
-    private static String value(Deque<String> queue, String option) throws UsageException {
+    static String value(Deque<String> queue, String option) throws UsageException {
         if (queue.isEmpty()) {
             throw new UsageException(option + " needs a value");
         }
@@ -129,7 +146,8 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         throw new UsageException("--count must be a positive whole number, not '" + text + "'");
     }
 
-    private static Duration duration(String text) throws UsageException {
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+    static Duration duration(String text, String option) throws UsageException {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long amount = Long.parseLong(m.group(1));
@@ -144,7 +162,7 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
                 return duration;
             }
         }
-        throw new UsageException("--timeout must be a positive time such as 500ms, 10s or 2m, not '" + text + "'");
+        throw new UsageException(option + " must be a positive time such as 500ms, 10s or 2m, not '" + text + "'");
     }
 
     private static URI withTopics(String url, List<String> topics) throws UsageException {

@@ -4,8 +4,12 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** {@code java -jar ssehub-client.jar [options] URL}: prints a stream's events; see {@link CommandLine#USAGE}. */
+/**
+ * {@code java -jar ssehub-client.jar [options] URL}: prints a stream's events; see {@link CommandLine#USAGE}.
+ * {@code java -jar ssehub-client.jar token ...} prints a development token; see {@link TokenCommand#USAGE}.
+ */
 public final class Main {
 
     private Main() {
@@ -23,9 +27,17 @@ public final class Main {
 
     /** Runs the command line with its output on the given streams; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv("SSEHUB_TOKEN"), out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the value of {@code SSEHUB_TOKEN} given. */
+    static int run(String[] args, String environmentToken, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("token")) {
+            return TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err).code;
+        }
         CommandLine commandLine;
         try {
-            commandLine = CommandLine.parse(args);
+            commandLine = CommandLine.parse(args, environmentToken);
         } catch (CommandLine.UsageException e) {
             err.println(EventPrinter.PREFIX + e.getMessage() + " (see --help)");
             return ExitStatus.USAGE.code;
@@ -39,6 +51,9 @@ public final class Main {
         EventSourceClient.Builder builder = EventSourceClient.builder(commandLine.uri()).listener(printer);
         if (commandLine.lastEventId() != null) {
             builder.lastEventId(commandLine.lastEventId());
+        }
+        if (commandLine.token() != null) {
+            builder.header("Authorization", "Bearer " + commandLine.token());
         }
         try (EventSourceClient client = builder.connect()) {
             return printer.await(commandLine.timeout(), commandLine.timeoutText()).code;

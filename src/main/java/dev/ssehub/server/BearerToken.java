@@ -15,12 +15,19 @@ final class BearerToken {
 
     /** Whether the header is {@code Bearer <token>} (the scheme in any case, as RFC 9110 allows). */
     boolean matches(String authorization) {
+        String token = credentials(authorization);
+        // Comparing digests keeps the time independent of where the strings differ and of the token's length.
+        return token != null && MessageDigest.isEqual(expectedDigest, sha256(token));
+    }
+
+    /** The token in a {@code Bearer <token>} header; null for no header, another scheme or an empty token. */
+    static String credentials(String authorization) {
         if (authorization == null || authorization.length() < 7
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return null;
         }
-        // Comparing digests keeps the time independent of where the strings differ and of the token's length.
-        return MessageDigest.isEqual(expectedDigest, sha256(authorization.substring(7).trim()));
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
     }
 
     private static byte[] sha256(String text) {

@@ -12,6 +12,8 @@ enum CloseReason {
     REPLAY_PAGED,
     /** It reached {@code maxStreamAge} and was asked to reconnect. */
     ROTATED,
+    /** The token it was opened with expired; the client comes back with a fresh one. */
+    EXPIRED_AUTH,
     /** Turned away because every place was taken; it never became a stream. */
     OVERLOAD,
     /** The webapp stopped. */

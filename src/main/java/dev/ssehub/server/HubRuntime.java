@@ -43,6 +43,7 @@ final class HubRuntime {
     private final Ticker ticker;
     private final CorsPolicy cors;
     private final StreamAdmission admission;
+    private final TopicAccess access;
     // Written by the ticker's thread at each tick: whether this node ticks for the whole cluster.
     private volatile boolean tickerLeaseHeld;
     // Every open stream, whatever it subscribed to, for the probe; a stream leaves it when it closes.
@@ -69,6 +70,7 @@ final class HubRuntime {
             }
         });
         this.cors = new CorsPolicy(settings.allowedOrigins());
+        this.access = new TopicAccess(settings);
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis(),
                 new StreamProbe(streams, writers, scheduler, HEARTBEAT));
         metrics.watch(hub, admission::openStreams, streams, logReachable);
@@ -82,6 +84,10 @@ final class HubRuntime {
         // every silence within the interval, and a stream that is sent events costs no heartbeat at all.
         long round = Math.max(1, settings.heartbeatIntervalMillis() / 2);
         runtime.scheduler.scheduleAtFixedRate(runtime::heartbeat, round, round, TimeUnit.MILLISECONDS);
+        if (settings.tokens().enabled()) {
+            // A stream must end within a second of its token's expiry, not at the next (15 s) heartbeat round.
+            runtime.scheduler.scheduleAtFixedRate(runtime::endStreamsPastDeadline, 1000, 1000, TimeUnit.MILLISECONDS);
+        }
         long sweep = Math.min(60_000, settings.topicExpiryMillis() / 4);
         runtime.scheduler.scheduleAtFixedRate(runtime::expireIdleTopics, sweep, sweep, TimeUnit.MILLISECONDS);
         runtime.sampleRates();
@@ -112,6 +118,10 @@ final class HubRuntime {
 
     StreamAdmission admission() {
         return admission;
+    }
+
+    TopicAccess access() {
+        return access;
     }
 
     /** A new stream, bound to a writer lane; it gives its place back when it closes. */
@@ -200,23 +210,31 @@ final class HubRuntime {
 
     private void heartbeat() {
         try {
-            rotateOldStreams();
+            if (!settings.tokens().enabled()) {
+                endStreamsPastDeadline();
+            }
             hub.keepAlive(HEARTBEAT);
         } catch (RuntimeException | Error e) { // even an OutOfMemoryError: the next round may well succeed
             LOG.log(Level.WARNING, "heartbeat failed", e); // a thrown task would silently cancel the schedule
         }
     }
 
-    // Streams past maxStreamAge end with a short retry and resume elsewhere, or here, with Last-Event-ID.
-    private void rotateOldStreams() {
-        if (settings.maxStreamAgeMillis() == 0) {
+    // Streams past maxStreamAge or their token's expiry end with a short retry and resume elsewhere, or here, with
+    // Last-Event-ID (and a fresh token).
+    private void endStreamsPastDeadline() {
+        if (settings.maxStreamAgeMillis() == 0 && !settings.tokens().enabled()) {
             return;
         }
-        long now = System.nanoTime();
-        for (StreamSubscriber stream : streams) {
-            if (stream.dueForRotation(now)) {
-                stream.end(CloseReason.ROTATED, SseEncoder.retry(100 + ThreadLocalRandom.current().nextLong(900)));
+        try {
+            long now = System.nanoTime();
+            for (StreamSubscriber stream : streams) {
+                CloseReason due = stream.dueToEnd(now);
+                if (due != null) {
+                    stream.end(due, SseEncoder.retry(100 + ThreadLocalRandom.current().nextLong(900)));
+                }
             }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "ending streams past their deadline failed", e); // keeps the schedule alive
         }
     }
 

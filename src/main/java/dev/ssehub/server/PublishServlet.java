@@ -11,7 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code POST /publish}: publishes one event to a topic for a client holding the publish token. The body is form
+ * {@code POST /publish}: publishes one event to a topic for a client holding the publish token, or a signed token
+ * whose publish grants cover the topic ({@link TopicAccess}). The body is form
  * fields or a JSON object with {@code topic}, {@code data} and optionally {@code event}; the answer is
  * {@code {"id":"...","topic":"..."}}, sent once the event is in the replay log. The token is checked before the
  * body is read, and the body is read without holding a thread ({@link BodyReader}). Every refusal is a 4xx (503
@@ -22,14 +23,11 @@ public final class PublishServlet extends HttpServlet {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private transient HubRuntime runtime;
-    private transient BearerToken token;
     private transient CorsPolicy cors;
 
     @Override
     public void init() {
         runtime = HubRuntime.of(getServletContext());
-        Settings settings = runtime.settings();
-        token = settings.publishingEnabled() ? new BearerToken(settings.publishToken()) : null;
         cors = runtime.cors();
     }
 
@@ -52,14 +50,19 @@ public final class PublishServlet extends HttpServlet {
         BodyReader body = BodyReader.start(request, settings.maxEventBytes(), settings.bodyReadTimeoutMillis(),
                 this::answered);
         String idempotencyKey;
+        TopicPatterns grants;
         try {
-            authorize(request.getHeader("Authorization"), response);
+            grants = runtime.access().permitPublish(request.getHeader("Authorization"), response);
             idempotencyKey = idempotencyKey(request.getHeader(IDEMPOTENCY_KEY));
         } catch (Rejection rejection) {
             body.refuse(rejection); // before a byte of the body is read
             return;
         }
-        body.read(bytes -> answer(PublishRequest.parse(contentType, bytes), idempotencyKey, response));
+        body.read(bytes -> {
+            PublishRequest publish = PublishRequest.parse(contentType, bytes);
+            TopicAccess.requirePublish(grants, publish.topic(), response);
+            answer(publish, idempotencyKey, response);
+        });
     }
 
     private void answered(int status) {
@@ -111,20 +114,5 @@ public final class PublishServlet extends HttpServlet {
                     IDEMPOTENCY_KEY + " must be 1 to 128 visible ASCII characters");
         }
         return header;
-    }
-
-    private void authorize(String authorization, HttpServletResponse response) throws Rejection {
-        if (token == null) {
-            throw new Rejection(HttpServletResponse.SC_FORBIDDEN,
-                    "publishing is off: set a token with ssehub.publishToken or SSEHUB_PUBLISH_TOKEN to turn it on");
-        }
-        if (authorization == null) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"ssehub\"");
-            throw new Rejection(HttpServletResponse.SC_UNAUTHORIZED, "missing Authorization: Bearer <token>");
-        }
-        if (!token.matches(authorization)) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"ssehub\", error=\"invalid_token\"");
-            throw new Rejection(HttpServletResponse.SC_UNAUTHORIZED, "wrong publish token");
-        }
     }
 }

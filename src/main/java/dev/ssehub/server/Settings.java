@@ -34,7 +34,8 @@ record Settings(
         String metricsToken,
         boolean metricsPublic,
         long drainTimeMillis,
-        long maxStreamAgeMillis) {
+        long maxStreamAgeMillis,
+        TokenSettings tokens) {
 
     Settings {
         if (maxQueueBytes < 2L * maxEventBytes) {
@@ -61,12 +62,13 @@ record Settings(
                 + ", ticker " + (tickIntervalMillis == 0 ? "off" : "every " + tickIntervalMillis + " ms")
                 + ", heartbeat " + heartbeatIntervalMillis + " ms, metrics " + metrics
                 + ", drain " + drainTimeMillis + " ms"
-                + (maxStreamAgeMillis > 0 ? ", streams rotated after " + maxStreamAgeMillis + " ms" : "");
+                + (maxStreamAgeMillis > 0 ? ", streams rotated after " + maxStreamAgeMillis + " ms" : "")
+                + ", " + tokens.summary();
     }
 
-    /** Whether POST /publish is on: only when a token is configured. */
+    /** Whether POST /publish is on: only when the publish token, or a key for tokens with publish grants, is set. */
     boolean publishingEnabled() {
-        return publishToken != null;
+        return publishToken != null || tokens.enabled();
     }
 
     static Settings load(ServletContext context) {
@@ -102,7 +104,10 @@ record Settings(
                 lookup.apply("metricsToken"),
                 reader.flag("metricsPublic"),
                 reader.number("drainTime", 10_000, 0),
-                reader.number("maxStreamAge", 0, 0));
+                reader.number("maxStreamAge", 0, 0),
+                TokenSettings.parse(lookup.apply("jwtSecret"), lookup.apply("jwtKeys"), lookup.apply("jwtIssuer"),
+                        lookup.apply("jwtAudience"), reader.number("jwtClockSkew", 30_000, 0),
+                        reader.list("privateTopics"), reader.flag("allowQueryToken")));
     }
 
     /** What the hub keeps for replay; one reconnect replays at most half a queue, leaving room for live events. */

@@ -9,12 +9,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code GET /stream}: the event stream. Without parameters it carries the ticker's topic; {@code ?topic=a&topic=b}
  * subscribes the one connection to several topics. A reconnecting client names its last event with the
- * {@code Last-Event-ID} header or, when it cannot set headers, the {@code lastEventId} query parameter.
+ * {@code Last-Event-ID} header or, when it cannot set headers, the {@code lastEventId} query parameter. Private
+ * topics need a token that grants them ({@link TopicAccess}), checked before the stream takes a place.
  */
 public final class StreamServlet extends HttpServlet {
 
@@ -42,6 +45,9 @@ public final class StreamServlet extends HttpServlet {
             runtime.admission().release(); // no subscriber exists to give the place back when it closes
             throw e;
         }
+        if (selection.readableUntil() != null) { // the token's expiry ends the stream; the client resumes with a new one
+            subscriber.endAt(nanoTimeAt(selection.readableUntil()), CloseReason.EXPIRED_AUTH);
+        }
         Settings settings = runtime.settings();
         subscriber.offer(SseEncoder.retry(settings.retryMillis()));
         runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber, selection.withTopic());
@@ -60,7 +66,7 @@ public final class StreamServlet extends HttpServlet {
         }
     }
 
-    // Grants CORS and checks the topics; null when the request was refused (the answer is written).
+    // Grants CORS, checks the topics and the token; null when the request was refused (the answer is written).
     private TopicSelection checkedSelection(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         runtime.cors().grant(request, response);
@@ -70,7 +76,16 @@ public final class StreamServlet extends HttpServlet {
             Responses.reject(response, HttpServletResponse.SC_BAD_REQUEST, selection.error());
             return null;
         }
-        return selection;
+        try {
+            return selection.readableUntil(runtime.access().permitRead(request, selection.topics(), response));
+        } catch (Rejection refused) {
+            Responses.reject(response, refused.status(), refused.getMessage());
+            return null;
+        }
+    }
+
+    private static long nanoTimeAt(Instant instant) {
+        return System.nanoTime() + Duration.between(Instant.now(), instant).toNanos();
     }
 
     private StreamSubscriber startStream(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -125,9 +140,10 @@ public final class StreamServlet extends HttpServlet {
 
     /**
      * The topics one stream asked for, and whether each event should name its topic ({@code withTopic=1}: a line
-     * {@code topic: <name>} that EventSource ignores), or why they were refused.
+     * {@code topic: <name>} that EventSource ignores), or why they were refused; and until when its token lets it
+     * read them.
      */
-    record TopicSelection(List<String> topics, boolean withTopic, String error) {
+    record TopicSelection(List<String> topics, boolean withTopic, String error, Instant readableUntil) {
 
         static final int MAX_TOPICS = 16;
         static final String WITH_TOPIC = "withTopic";
@@ -138,7 +154,7 @@ public final class StreamServlet extends HttpServlet {
                 return invalid(WITH_TOPIC + " must be 1, true, 0 or false, not '" + Responses.printable(withTopic) + "'");
             }
             if (requested == null || requested.length == 0) {
-                return new TopicSelection(List.of(defaultTopic), labelled, null);
+                return new TopicSelection(List.of(defaultTopic), labelled, null, null);
             }
             if (requested.length > MAX_TOPICS) {
                 return invalid("at most " + MAX_TOPICS + " topics per stream, got " + requested.length);
@@ -148,15 +164,20 @@ public final class StreamServlet extends HttpServlet {
                     return invalid("invalid topic name '" + Responses.printable(topic) + "': " + Hub.TOPIC_RULE);
                 }
             }
-            return new TopicSelection(List.of(requested).stream().distinct().toList(), labelled, null);
+            return new TopicSelection(List.of(requested).stream().distinct().toList(), labelled, null, null);
         }
 
         boolean isValid() {
             return error == null;
         }
 
+        /** The same topics, read under a token valid until {@code until} (null: public topics, no token). */
+        TopicSelection readableUntil(Instant until) {
+            return new TopicSelection(topics, withTopic, error, until);
+        }
+
         private static TopicSelection invalid(String error) {
-            return new TopicSelection(List.of(), false, error);
+            return new TopicSelection(List.of(), false, error, null);
         }
     }
 }

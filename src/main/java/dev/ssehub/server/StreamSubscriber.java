@@ -60,9 +60,9 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private volatile boolean wroteSinceKeepAlive;
     // The ending asked for first, by whichever thread; null while none was: then the client went away.
     private volatile CloseReason ending;
-    // Whether and when (System.nanoTime) the stream must be rotated; set once by the runtime.
-    private volatile boolean rotates;
-    private volatile long rotateAtNanos;
+    // When (System.nanoTime) and why the stream must end, the earliest asked for; null for never. Set by the
+    // request's thread before the stream starts, read by the deadline rounds.
+    private volatile Deadline deadline;
 
     /**
      * {@code farewell} ends the stream when the container gives up on it; {@code onClose} runs once, on whichever
@@ -132,14 +132,26 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
         return queue.queuedBytes();
     }
 
-    /** Ends the stream after {@code nanos} more, at a heartbeat round that finds it due. */
+    /** Ends the stream after {@code nanos} more, at a deadline round that finds it due. */
     void rotateAfter(long nanos) {
-        rotateAtNanos = System.nanoTime() + nanos;
-        rotates = true;
+        endAt(System.nanoTime() + nanos, CloseReason.ROTATED);
     }
 
-    boolean dueForRotation(long nowNanos) {
-        return rotates && nowNanos - rotateAtNanos >= 0;
+    /** Ends the stream at {@code atNanos} ({@link System#nanoTime}) for {@code reason}, unless due earlier already. */
+    void endAt(long atNanos, CloseReason reason) {
+        Deadline current = deadline;
+        if (current == null || atNanos - current.atNanos() < 0) {
+            deadline = new Deadline(atNanos, reason);
+        }
+    }
+
+    /** Why the stream must end now, or null while it need not. */
+    CloseReason dueToEnd(long nowNanos) {
+        Deadline due = deadline;
+        return due != null && nowNanos - due.atNanos() >= 0 ? due.reason() : null;
+    }
+
+    private record Deadline(long atNanos, CloseReason reason) {
     }
 
     /** A heartbeat, whether or not the stream was sent bytes lately: only a write tells that the client left. */

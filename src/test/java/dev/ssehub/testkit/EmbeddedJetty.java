@@ -45,6 +45,9 @@ final class EmbeddedJetty implements ServletContainer {
         Server server = maxThreads > 0 ? new Server(new QueuedThreadPool(maxThreads, Math.min(2, maxThreads)))
                 : new Server();
         HttpConfiguration http = new HttpConfiguration();
+        if (params.containsKey(REQUEST_HEADER_SIZE)) {
+            http.setRequestHeaderSize(Integer.parseInt(params.get(REQUEST_HEADER_SIZE)));
+        }
         AtomicLong accepted = new AtomicLong();
         ServerConnector connector = h2c
                 ? new CountingConnector(server, accepted,

@@ -38,6 +38,9 @@ final class EmbeddedTomcat implements ServletContainer {
         // Unbind on stop, so that stopConnector refuses connections as a stopped server does instead of leaving
         // them waiting in the accept queue of a socket that is still bound.
         connector.setProperty("bindOnInit", "false");
+        if (params.containsKey(REQUEST_HEADER_SIZE)) {
+            connector.setProperty("maxHttpRequestHeaderSize", params.get(REQUEST_HEADER_SIZE));
+        }
         if (maxThreads > 0) {
             connector.setProperty("maxThreads", Integer.toString(maxThreads));
             connector.setProperty("minSpareThreads", Integer.toString(Math.min(2, maxThreads)));

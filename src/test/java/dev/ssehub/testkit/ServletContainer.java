@@ -9,6 +9,9 @@ import java.util.Map;
 /** A real servlet container running the ssehub webapp (webapp/ and target/classes) on a free port. */
 public interface ServletContainer extends AutoCloseable {
 
+    /** A context-param the test kit reads itself: the largest request header block the connector accepts, in bytes. */
+    String REQUEST_HEADER_SIZE = "testkit.requestHeaderSize";
+
     /**
      * Starts {@code kind} ("jetty", "tomcat", or "jetty-h2c": Jetty whose connector also speaks cleartext HTTP/2)
      * with the given context-params at context path "/".
