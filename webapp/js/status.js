@@ -18,6 +18,7 @@
     too_slow: 'too slow (queue overflowed)',
     replay_paged: 'paged a long replay',
     rotated: 'rotated (maxStreamAge)',
+    expired_auth: 'token expired',
     overload: 'turned away (full)',
     shutdown: 'webapp stopped',
   };

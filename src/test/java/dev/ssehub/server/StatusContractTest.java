@@ -79,7 +79,7 @@ class StatusContractTest extends ContainerTest {
         assertEquals("{\"version\":\"v\",\"uptimeSeconds\":0,"
                 + "\"eventLog\":{\"kind\":\"memory\",\"up\":true,\"epoch\":0},"
                 + "\"streams\":{\"open\":3,\"max\":100,\"opened\":4,\"closed\":{\"client_gone\":1,\"too_slow\":0,"
-                + "\"replay_paged\":0,\"rotated\":0,\"overload\":0,\"shutdown\":0}},"
+                + "\"replay_paged\":0,\"rotated\":0,\"expired_auth\":0,\"overload\":0,\"shutdown\":0}},"
                 + "\"events\":{\"published\":3,\"fannedOut\":3,\"deliveries\":9,\"deliveredBytes\":0},"
                 + "\"rates\":{\"intervalSeconds\":2,\"published\":[],\"deliveries\":[]},"
                 + "\"replays\":{\"exact\":1,\"paged\":0,\"too_old\":0,\"unknown\":0,\"malformed\":0},"
