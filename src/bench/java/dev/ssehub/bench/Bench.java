@@ -34,6 +34,11 @@ import java.util.stream.Collectors;
  * <li>{@code cluster}: two ssehub nodes sharing one event log in Redis beside a single node with as many streams;
  *     publishing through Redis flat out; Redis's CPU per publish at two numbers of subscribers
  *     ({@link ClusterScenario}).</li>
+ * <li>{@code drain}: a node stopped with SIGTERM under thousands of streams, with and without its farewells spread
+ *     over {@code ssehub.drainTime}: the reconnects a second that reach the next node ({@link DrainScenario}).</li>
+ * <li>{@code soak} (only when asked for): minutes of streams, events and reconnects with {@code Last-Event-ID}; heap
+ *     after GC over time, open files, threads, every event exactly once, {@code /metrics} against the client's
+ *     counts ({@link SoakScenario}).</li>
  * </ul>
  */
 public final class Bench {
@@ -44,6 +49,7 @@ public final class Bench {
     private final List<Result> results = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> runLog = new ArrayList<>();
+    private final List<Report.Attachment> attachments = new ArrayList<>();
     private int addressBase;
 
     private Bench(BenchConfig config) {
@@ -61,7 +67,7 @@ public final class Bench {
         bench.run();
         double minutes = (System.nanoTime() - started) / 60e9;
         Report report = new Report(config, machine.withLoadAfter(Machine.loadAverage()), bench.results,
-                bench.problems, bench.runLog, minutes);
+                bench.problems, bench.runLog, bench.attachments, minutes);
         List<Path> written = report.write();
         System.out.println(report.markdown());
         written.forEach(path -> System.out.println("wrote " + path));
@@ -116,6 +122,16 @@ public final class Bench {
         }
         if (config.runs("cluster") && config.systems().contains(SystemKind.SSEHUB_JETTY)) {
             attempt("cluster", SystemKind.SSEHUB_JETTY, () -> new ClusterScenario(this, config).run());
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs(DrainScenario.SCENARIO) && DrainScenario.measures(kind)) {
+                attempt(DrainScenario.SCENARIO, kind, () -> new DrainScenario(this, config).run(kind));
+            }
+        }
+        for (SystemKind kind : config.systems()) {
+            if (config.runs(SoakScenario.SCENARIO) && SoakScenario.measures(kind)) {
+                attempt(SoakScenario.SCENARIO, kind, () -> new SoakScenario(this, config).run(kind));
+            }
         }
     }
 
@@ -424,6 +440,11 @@ public final class Bench {
         System.out.println("   " + Report.summary(result));
     }
 
+    /** A file written beside the report as {@code <stamp>-<name>}, e.g. the soak's plot. */
+    void attach(String name, String content) {
+        attachments.add(new Report.Attachment(name, content));
+    }
+
     ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
         return start(kind, scenario, kind.id(), List.of());
     }
@@ -456,10 +477,15 @@ public final class Bench {
     }
 
     LoadClient client(ServerProcess server) throws IOException {
-        addressBase += 10; // fresh source addresses for each server: no port is still in TIME_WAIT
         String path = "/stream?topic=" + BenchConfig.TOPIC;
         return new LoadClient(address(server), path, path + "&topic=" + BenchConfig.HEAVY_TOPIC,
-                config.selectorThreads(), addressBase, config.answerTimeoutMillis());
+                config.selectorThreads(), freshAddresses(), config.answerTimeoutMillis());
+    }
+
+    /** The first source address's offset for a new client: no port of a fresh address is still in TIME_WAIT. */
+    int freshAddresses() {
+        addressBase += 10;
+        return addressBase;
     }
 
     Publisher publisher(ServerProcess server, int padding) {
@@ -470,7 +496,7 @@ public final class Bench {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 
-    private static double perStream(long bytes, long baseline, int streams) {
+    static double perStream(long bytes, long baseline, int streams) {
         return bytes < 0 || baseline < 0 || streams == 0 ? Double.NaN : (bytes - baseline) / 1024.0 / streams;
     }
 

@@ -42,6 +42,13 @@ record BenchConfig(
         int clusterSubscribers,
         List<Integer> clusterCpuSubscribers,
         double clusterCpuRate,
+        int soakStreams,
+        double soakMinutes,
+        double soakReconnectPercent,
+        double soakRate,
+        double soakSampleSeconds,
+        int drainStreams,
+        List<Long> drainTimes,
         int selectorThreads,
         int connectWindow,
         int answerTimeoutMillis,
@@ -65,7 +72,7 @@ record BenchConfig(
         return new BenchConfig(
                 list("bench.systems", "ssehub-jetty,ssehub-tomcat,ssehub-tomcat-default,jetty-eventsource,"
                         + "nio-floor,flask").stream().map(SystemKind::of).toList(),
-                list("bench.scenarios", "ramp,high-rate,stalled,publish,storm,slow-body,cluster"),
+                list("bench.scenarios", "ramp,high-rate,stalled,publish,storm,slow-body,cluster,drain"),
                 list("bench.streams", "1000,5000,10000,19000").stream().map(Integer::parseInt).toList(),
                 list("bench.flask.streams", "1000,5000").stream().map(Integer::parseInt).toList(),
                 number("bench.rate", 1),
@@ -100,6 +107,13 @@ record BenchConfig(
                 (int) number("bench.cluster.subscribers", 1_000),
                 list("bench.cluster.cpuSubscribers", "100,10000").stream().map(Integer::parseInt).toList(),
                 number("bench.cluster.cpuRate", 8),
+                (int) number("bench.soak.streams", 19_000),
+                number("bench.soak.minutes", 10),
+                number("bench.soak.reconnectPercent", 1),
+                number("bench.soak.rate", 2),
+                number("bench.soak.sampleSeconds", 30),
+                (int) number("bench.drain.streams", 5_000),
+                list("bench.drain.times", "0,10000").stream().map(Long::parseLong).toList(),
                 (int) number("bench.selectorThreads", 2),
                 (int) number("bench.connectWindow", 256),
                 (int) number("bench.answerTimeoutMillis", 10_000),
@@ -112,6 +126,11 @@ record BenchConfig(
                 Path.of(text("bench.war", "target/ssehub-0.1.0-SNAPSHOT.war")),
                 out,
                 Path.of(text("bench.logs", "target/bench-logs")));
+    }
+
+    /** The soak's reconnects a second: {@code soak.reconnectPercent} of its streams. */
+    int soakReconnectsPerSecond() {
+        return (int) Math.round(soakStreams * soakReconnectPercent / 100);
     }
 
     boolean runs(String scenario) {

@@ -10,8 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal blocking HTTP/1.1 client over one keep-alive connection, for the publisher: it sends a form POST and
- * reads the answer's status and body (Content-Length or chunked). Reconnects when the server closes. One thread
+ * A minimal blocking HTTP/1.1 client over one keep-alive connection, for the publisher: it sends a form POST (or a
+ * GET, for a scrape of {@code /metrics}) and reads the answer's status and body (Content-Length or chunked).
+ * Reconnects when the server closes. One thread
  * posts; another may {@link #abort} it.
  */
 final class HttpConnection implements AutoCloseable {
@@ -41,19 +42,33 @@ final class HttpConnection implements AutoCloseable {
         return new Answer(status, body.toString(StandardCharsets.UTF_8));
     }
 
-    // The answer's body goes to answerBody, or is skipped when it is null (the publisher's hot path).
+    /** GETs a path with a bearer token; returns the status and the body. */
+    Answer getForAnswer(String path, String token) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int status = send("GET " + path, token, "", null, body);
+        return new Answer(status, body.toString(StandardCharsets.UTF_8));
+    }
+
     private int post(String path, String token, String formBody, ByteArrayOutputStream answerBody)
             throws IOException {
+        byte[] body = formBody.getBytes(StandardCharsets.UTF_8);
+        return send("POST " + path, token, "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + body.length, body, answerBody);
+    }
+
+    // The answer's body goes to answerBody, or is skipped when it is null (the publisher's hot path).
+    private int send(String methodAndPath, String token, String moreHeaders, byte[] body,
+                     ByteArrayOutputStream answerBody) throws IOException {
         if (socket == null) {
             connect();
         }
-        byte[] body = formBody.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
-                + "\r\nAuthorization: Bearer " + token
-                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length + "\r\n\r\n";
+        String head = methodAndPath + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+                + "\r\nAuthorization: Bearer " + token + moreHeaders + "\r\n\r\n";
         try {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
+            if (body != null) {
+                out.write(body);
+            }
             out.flush();
             return readResponse(answerBody);
         } catch (IOException e) {

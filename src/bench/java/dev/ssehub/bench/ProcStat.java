@@ -3,8 +3,9 @@ package dev.ssehub.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
-/** What Linux's {@code /proc} says about a process: CPU ticks, resident memory, threads. */
+/** What Linux's {@code /proc} says about a process: CPU ticks, resident memory, threads, open files. */
 final class ProcStat {
 
     private ProcStat() {
@@ -24,6 +25,13 @@ final class ProcStat {
 
     static int threads(long pid) throws IOException {
         return (int) statusField(pid, "Threads:");
+    }
+
+    /** Entries of {@code /proc/<pid>/fd}: sockets, files, pipes, the epoll and event descriptors. */
+    static int openFiles(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) fds.count();
+        }
     }
 
     private static long statusField(long pid, String name) throws IOException {

@@ -10,23 +10,32 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** Writes a run's results: a markdown report, a CSV of every row and an SVG plot of p99 against streams. */
+/**
+ * Writes a run's results: a markdown report, a CSV of every row, an SVG plot of p99 against streams, and the files
+ * scenarios attach (the soak's plot and samples).
+ */
 final class Report {
+
+    /** A file a scenario wrote, saved beside the report as {@code <stamp>-<name>}. */
+    record Attachment(String name, String content) {
+    }
 
     private final BenchConfig config;
     private final Machine machine;
     private final List<Result> results;
     private final List<String> problems;
     private final List<String> runLog;
+    private final List<Attachment> attachments;
     private final double minutes;
 
     Report(BenchConfig config, Machine machine, List<Result> results, List<String> problems, List<String> runLog,
-           double minutes) {
+           List<Attachment> attachments, double minutes) {
         this.config = config;
         this.machine = machine;
         this.results = List.copyOf(results);
         this.problems = List.copyOf(problems);
         this.runLog = List.copyOf(runLog);
+        this.attachments = List.copyOf(attachments);
         this.minutes = minutes;
     }
 
@@ -39,7 +48,13 @@ final class Report {
         Files.writeString(md, markdown(), StandardCharsets.UTF_8);
         Files.writeString(csv, csv(), StandardCharsets.UTF_8);
         Files.writeString(svg, new SvgPlot(machine, config.rate(), ramp(r -> true)).render(), StandardCharsets.UTF_8);
-        return List.of(md, csv, svg);
+        List<Path> written = new ArrayList<>(List.of(md, csv, svg));
+        for (Attachment attachment : attachments) {
+            Path file = config.out().resolve(stamp + "-" + attachment.name());
+            Files.writeString(file, attachment.content(), StandardCharsets.UTF_8);
+            written.add(file);
+        }
+        return written;
     }
 
     /** One line for the console while the benchmark runs. */
@@ -111,6 +126,8 @@ final class Report {
         stormSection(md);
         slowBodySection(md);
         ClusterReport.section(md, config, results);
+        DrainReport.section(md, config, results);
+        SoakReport.section(md, config, results, machine.stamp());
         md.append("\n## Targets\n\n");
         md.append(new Targets(results).table());
         if (!problems.isEmpty()) {

@@ -20,12 +20,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The server side of the benchmark, run as a child JVM so that its heap and CPU are its own. It starts one system
  * on 127.0.0.1 and a free port, prints {@code READY <port>}, then answers its parent on standard input:
  * {@code memory} prints {@code MEMORY <heap> <direct> <threads>} (bytes after a full GC); {@code stop} or the end of
- * the input stops it.
+ * the input stops it, and so does SIGTERM (a shutdown hook). Jetty is stopped webapp first: its own stop closes the
+ * connectors, and with them every open stream, before it stops the handlers, so the webapp's farewells
+ * ({@code retry:} to each stream) would never reach the clients.
  *
  * <p>Arguments: the system ({@link SystemKind#id()}), and for Tomcat a comma-separated list of connector
  * properties ({@code name=value}). The WAR comes from {@code -Dbench.war}.
@@ -42,8 +45,12 @@ public final class ServerMain {
         int port;
         switch (kind) {
             case SSEHUB_JETTY -> {
-                Server jetty = jetty(new WebAppContext(war(), "/"));
-                server = jetty::stop;
+                WebAppContext webapp = new WebAppContext(war(), "/");
+                Server jetty = jetty(webapp);
+                server = () -> {
+                    webapp.stop(); // the webapp ends its streams over connections that are still open
+                    jetty.stop();
+                };
                 port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
             }
             case JETTY_EVENTSOURCE -> {
@@ -66,17 +73,39 @@ public final class ServerMain {
             }
             default -> throw new IllegalArgumentException(kind + " does not run in a JVM");
         }
+        AutoCloseable stop = once(server);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "stop-on-sigterm"));
         System.out.println("READY " + port);
         System.out.flush();
         try {
             serveParent();
         } finally {
             try {
-                server.close();
+                stop.close();
             } finally {
                 System.exit(0);
             }
         }
+    }
+
+    // The stop command, the end of the input and the shutdown hook may all ask, at once: SIGTERM from the parent
+    // (Process.destroy) also closes the child's standard input. Only the first stops; the others wait for it, or
+    // the JVM would halt when the hook returned, in the middle of the stop.
+    private static AutoCloseable once(AutoCloseable server) {
+        AtomicBoolean stopped = new AtomicBoolean();
+        return () -> {
+            synchronized (stopped) {
+                if (!stopped.getAndSet(true)) {
+                    server.close();
+                }
+            }
+        };
     }
 
     // The admin hook: one command a line on stdin, one answer a line on stdout.

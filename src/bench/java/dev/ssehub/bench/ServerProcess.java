@@ -108,6 +108,20 @@ final class ServerProcess implements AutoCloseable {
         return new Memory(heap, direct, ProcStat.rssBytes(process.pid()), threads);
     }
 
+    /** Open file descriptors of the process now. */
+    int openFiles() throws IOException {
+        return ProcStat.openFiles(process.pid());
+    }
+
+    /**
+     * Stops the process with SIGTERM, as a service manager stops a server, and waits up to {@code seconds} for it to
+     * exit; whether it did.
+     */
+    boolean terminate(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
     /** CPU time used so far, user and system, in seconds. */
     double cpuSeconds() throws IOException {
         return ProcStat.cpuTicks(process.pid()) / (double) CLOCK_TICKS_PER_SECOND;

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
  * Reads one event stream's bytes as they come: the response head, chunked or close-delimited body, and just enough
  * of the {@code text/event-stream} format to find each event's {@code data: <seq> <publishMicros>}. A lean scanner
  * instead of {@code SseParser}: it allocates nothing per event, so the load client's cost stays small next to the
- * servers'. Lines end at LF, CR or CRLF; a blank line ends an event; comments, ids and retry lines are skipped.
- * Not thread-safe: it belongs to the selector thread of its connection.
+ * servers'. Lines end at LF, CR or CRLF; a blank line ends an event; comments are skipped. An {@code id:} becomes
+ * the last event id when its event is dispatched (as in an EventSource), and the last {@code retry:} is kept, for
+ * clients that resume. Not thread-safe: it belongs to the selector thread of its connection.
  */
 final class StreamReader {
 
@@ -21,7 +22,8 @@ final class StreamReader {
     }
 
     private static final int HEAD_LIMIT = 8192;
-    // Enough for "data: <seq> <micros>"; the rest of a longer line (padding) is counted, not kept.
+    // Enough for "data: <seq> <micros>" and "id: <epoch>-<sequence>"; the rest of a longer line (padding) is
+    // counted, not kept.
     private static final int LINE_KEEP = 48;
 
     private enum Body { HEAD, IDENTITY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, DONE }
@@ -40,6 +42,13 @@ final class StreamReader {
     private boolean eventHasData;
     private long eventSeq = -1;
     private long eventMicros;
+    // The id field of the event being read, and the last dispatched one: kept as bytes, a String only when asked.
+    private final byte[] pendingId = new byte[LINE_KEEP];
+    private int pendingIdLength = -1;
+    private final byte[] lastId = new byte[LINE_KEEP];
+    private int lastIdLength;
+    private long retryMillis = -1;
+    private int retryLines;
 
     /** The response status once the head is read, else 0. */
     int status() {
@@ -53,6 +62,21 @@ final class StreamReader {
     /** Whether the body has ended (the last chunk of a chunked body). */
     boolean ended() {
         return body == Body.DONE;
+    }
+
+    /** The id of the last event dispatched, or null before the first id. */
+    String lastEventId() {
+        return lastIdLength == 0 ? null : new String(lastId, 0, lastIdLength, StandardCharsets.US_ASCII);
+    }
+
+    /** The last {@code retry:} value read, in milliseconds, or -1 before the first. */
+    long retryMillis() {
+        return retryMillis;
+    }
+
+    /** How many valid {@code retry:} lines were read. */
+    int retryLines() {
+        return retryLines;
     }
 
     /** Feeds bytes; returns false when the head is malformed or too long. */
@@ -155,6 +179,11 @@ final class StreamReader {
         int length = lineLength;
         lineLength = 0;
         if (length == 0) {
+            if (pendingIdLength >= 0) { // dispatched: an EventSource's last event id changes only here
+                System.arraycopy(pendingId, 0, lastId, 0, pendingIdLength);
+                lastIdLength = pendingIdLength;
+                pendingIdLength = -1;
+            }
             if (eventHasData) {
                 if (eventSeq >= 0) {
                     events.onEvent(eventSeq, eventMicros);
@@ -169,6 +198,27 @@ final class StreamReader {
         if (length >= 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':') {
             eventHasData = true;
             parseData(Math.min(length, LINE_KEEP));
+        } else if (length >= 3 && length <= LINE_KEEP && line[0] == 'i' && line[1] == 'd' && line[2] == ':') {
+            int from = length > 3 && line[3] == ' ' ? 4 : 3;
+            pendingIdLength = length - from;
+            System.arraycopy(line, from, pendingId, 0, pendingIdLength);
+        } else if (length >= 6 && line[0] == 'r' && line[1] == 'e' && line[2] == 't' && line[3] == 'r'
+                && line[4] == 'y' && line[5] == ':') {
+            parseRetry(Math.min(length, LINE_KEEP));
+        }
+    }
+
+    // retry: <digits>; anything else is ignored, as the spec says.
+    private void parseRetry(int length) {
+        int i = length > 6 && line[6] == ' ' ? 7 : 6;
+        long millis = 0;
+        int digits = 0;
+        for (; i < length && line[i] >= '0' && line[i] <= '9' && digits < 18; i++, digits++) {
+            millis = millis * 10 + (line[i] - '0');
+        }
+        if (digits > 0 && i == length) {
+            retryMillis = millis;
+            retryLines++;
         }
     }
 

@@ -88,7 +88,7 @@ final class SvgPlot {
     }
 
     // 1, 2 or 5 times a power of ten, at least the value.
-    private static double niceCeiling(double value) {
+    static double niceCeiling(double value) {
         double power = Math.pow(10, Math.floor(Math.log10(Math.max(value, 1e-9))));
         for (double step : new double[] {1, 2, 2.5, 5, 10}) {
             if (step * power >= value) {
@@ -98,7 +98,7 @@ final class SvgPlot {
         return 10 * power;
     }
 
-    private static void text(StringBuilder svg, double x, double y, String text, String attributes) {
+    static void text(StringBuilder svg, double x, double y, String text, String attributes) {
         svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" %s>%s</text>%n", x, y, attributes,
                 text.replace("&", "&amp;").replace("<", "&lt;")));
     }
