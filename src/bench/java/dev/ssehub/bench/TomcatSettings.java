@@ -1,6 +1,6 @@
 package dev.ssehub.bench;
 
-/** The Tomcat connector settings the benchmark compares; the README recommends the first for large deployments. */
+/** The Tomcat connector settings the benchmark compares; docs/deploy.md recommends the first for large deployments. */
 final class TomcatSettings {
 
     /**
