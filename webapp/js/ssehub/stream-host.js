@@ -42,16 +42,18 @@ export class StreamHost {
     return this.#upstream.lastEventId;
   }
 
-  /** The client's whole set of topics (empty: it wants none for now). A client seen first is told the state. */
+  /** The client's whole set of topics (empty: it wants none for now). A client that joins is told the state. */
   setTopics(clientId, topics) {
     const known = this.#topicsByClient.has(clientId);
     this.#topicsByClient.set(clientId, new Set(topics));
-    if (!known) this.#send(this.#stateMessage(), [clientId]);
+    if (!known) this.#send(this.#stateMessage(), null); // every client learns how many share the stream
     this.#unionChanged();
   }
 
   remove(clientId) {
-    if (this.#topicsByClient.delete(clientId)) this.#unionChanged();
+    if (!this.#topicsByClient.delete(clientId)) return;
+    this.#send(this.#stateMessage(), null);
+    this.#unionChanged();
   }
 
   /** Opens the stream again after it was closed for good (a refusal), at the request of a client. */
