@@ -60,13 +60,11 @@ class BrowserIT {
             + " document.getElementById('last-id').textContent];";
 
     private static Chromium chromium;
-    private static String firstWindow;
     private ServletContainer container;
 
     @BeforeAll
     static void startBrowser() {
         chromium = Chromium.start();
-        firstWindow = chromium.driver().getWindowHandle();
     }
 
     @AfterAll
@@ -78,13 +76,7 @@ class BrowserIT {
 
     @AfterEach
     void stopContainer() throws Exception {
-        WebDriver driver = chromium.driver();
-        for (String handle : driver.getWindowHandles()) {
-            if (!handle.equals(firstWindow)) {
-                driver.switchTo().window(handle).close();
-            }
-        }
-        driver.switchTo().window(firstWindow).get("about:blank"); // ends the page's stream before the server goes
+        chromium.closeAllButFirstWindow(); // ends the pages' streams before the server goes
         if (container != null) {
             container.close();
         }
@@ -155,11 +147,13 @@ class BrowserIT {
         String receiver = driver.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
         driver.get(container.baseUri().toString());
         awaitState(driver, "open");
-        // The click closes the page's stream and opens one for clock and chat: "connecting", then "open" once the
-        // server answered, which it does after subscribing the stream.
+        // The click adds chat to the one stream both pages share: it reopens for clock and chat from the last id,
+        // "connecting", then "open" once the server answered, which it does after subscribing the stream.
         driver.findElement(By.cssSelector("#topics input[value=\"chat\"]")).click();
-        assertEquals("stream?topic=clock&topic=chat", text(driver, "#stream-url"));
+        await(driver, "the shared stream to carry chat", p -> "stream?topic=chat&topic=clock&withTopic=1"
+                .equals(text(p, "#stream-url")) ? true : null);
         awaitState(driver, "open");
+        ContainerTest.awaitUntil(() -> hub().subscriberCount() == 1, "one stream for both pages");
 
         driver.switchTo().window(sender);
         driver.findElement(By.id("token")).sendKeys(TOKEN);

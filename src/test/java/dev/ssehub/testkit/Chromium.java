@@ -24,9 +24,11 @@ public final class Chromium implements AutoCloseable {
     private static final Logger CDP_WARNINGS = Logger.getLogger("org.openqa.selenium.devtools");
 
     private final ChromeDriver driver;
+    private final String firstWindow;
 
     private Chromium(ChromeDriver driver) {
         this.driver = driver;
+        this.firstWindow = driver.getWindowHandle();
     }
 
     public static Chromium start() {
@@ -50,6 +52,19 @@ public final class Chromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * Closes every window and tab but the first, and blanks the first, which ends every page's streams (and the
+     * SharedWorkers of their pages) before the next test.
+     */
+    public void closeAllButFirstWindow() {
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(firstWindow)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(firstWindow).get("about:blank");
     }
 
     /** Saves what the current window shows as target/screenshots/{name}.png, for people to look at. */
