@@ -18,6 +18,17 @@ final class PlainReason {
     private PlainReason() {
     }
 
+    /** True when no connection was made at all: refused, unknown host, no route, or connecting timed out. */
+    static boolean beforeConnecting(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof ConnectException || e instanceof UnknownHostException
+                    || e instanceof NoRouteToHostException || e instanceof ConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String of(Throwable error) {
         if (error instanceof EOFException) {
             return "the server ended the stream";
