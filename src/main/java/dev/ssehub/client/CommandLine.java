@@ -27,6 +27,7 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
 
     static final String USAGE = """
             Usage: java -jar ssehub-client.jar [options] URL
+                   java -jar ssehub-client.jar publish --topic NAME [--data TEXT] [--event TYPE] [URL]
                    java -jar ssehub-client.jar token --secret-file FILE [--subscribe P] [--publish P] [--ttl TIME]
             Prints each event of a Server-Sent Events stream as "Received event: <data>", reconnecting with
             Last-Event-ID when the connection drops, after the server's retry: time.
@@ -41,6 +42,7 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
                                    (default: the environment variable SSEHUB_TOKEN)
               --help               print this help
 
+            The publish command publishes one event and prints its id (see publish --help).
             The token command prints a development token signed with HS256 (see token --help).
 
             Exit codes:
@@ -71,16 +73,7 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
 
     /** The arguments, with {@code SSEHUB_TOKEN} (or null) as the token unless {@code --token} is given. */
     static CommandLine parse(String[] args, String environmentToken) throws UsageException {
-        Deque<String> queue = new ArrayDeque<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals > 0 && TAKES_VALUE.contains(arg.substring(0, equals))) {
-                queue.add(arg.substring(0, equals)); // --topic=news is --topic news
-                queue.add(arg.substring(equals + 1));
-            } else {
-                queue.add(arg);
-            }
-        }
+        Deque<String> queue = queue(args, TAKES_VALUE);
         String url = null;
         List<String> topics = new ArrayList<>();
         String lastEventId = null;
@@ -127,6 +120,21 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         return new CommandLine(false, withTopics(url, topics), lastEventId, json, count, timeout, timeoutText, token);
     }
 
+    /** The arguments in order, with {@code --topic=news} split into {@code --topic news} for options that take one. */
+    static Deque<String> queue(String[] args, Set<String> takesValue) {
+        Deque<String> queue = new ArrayDeque<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            if (equals > 0 && takesValue.contains(arg.substring(0, equals))) {
+                queue.add(arg.substring(0, equals));
+                queue.add(arg.substring(equals + 1));
+            } else {
+                queue.add(arg);
+            }
+        }
+        return queue;
+    }
+
     static String value(Deque<String> queue, String option) throws UsageException {
         if (queue.isEmpty()) {
             throw new UsageException(option + " needs a value");
@@ -165,7 +173,8 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         throw new UsageException(option + " must be a positive time such as 500ms, 10s or 2m, not '" + text + "'");
     }
 
-    private static URI withTopics(String url, List<String> topics) throws UsageException {
+    /** {@code url} as an http or https URI with a host. */
+    static URI httpUri(String url) throws UsageException {
         URI uri;
         try {
             uri = new URI(url);
@@ -176,6 +185,11 @@ record CommandLine(boolean help, URI uri, String lastEventId, boolean json, long
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new UsageException("not an http or https URL: " + url);
         }
+        return uri;
+    }
+
+    private static URI withTopics(String url, List<String> topics) throws UsageException {
+        URI uri = httpUri(url);
         if (topics.isEmpty()) {
             return uri;
         }

@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,11 @@ final class ConnectionLoop implements Runnable {
         stopped.countDown();
         HttpGet request = inFlight.get();
         if (request != null) {
-            request.cancel();
+            try {
+                request.cancel();
+            } catch (IllegalStateException releasedMeanwhile) {
+                // the loop thread released that connection at the same moment: the request is ending anyway
+            }
         }
     }
 
@@ -107,8 +112,11 @@ final class ConnectionLoop implements Runnable {
             if (!isStopped()) {
                 listener.onOpen();
             }
-            read(response.getEntity());
-            return fail(new EOFException("the server ended the stream"), true);
+            Dispatcher dispatcher = new Dispatcher();
+            read(response.getEntity(), dispatcher);
+            return fail(dispatcher.turnedAway()
+                    ? new TurnedAwayException(Duration.ofMillis(dispatcher.retryMillis))
+                    : new EOFException("the server ended the stream"), true);
         } catch (HttpStatusException | ContentTypeException e) {
             return fail(e, false);
         } catch (IOException e) {
@@ -144,12 +152,12 @@ final class ConnectionLoop implements Runnable {
         return request;
     }
 
-    private void read(HttpEntity entity) throws IOException {
+    private void read(HttpEntity entity, Dispatcher dispatcher) throws IOException {
         if (entity == null) {
             return;
         }
         // A new parser per connection: each response is a new stream (its own BOM), resuming from the last id.
-        SseParser parser = new SseParser(new Dispatcher(), lastEventId);
+        SseParser parser = new SseParser(dispatcher, lastEventId);
         byte[] buffer = new byte[READ_BUFFER_BYTES];
         InputStream in = entity.getContent();
         try {
@@ -174,11 +182,15 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    /** Parser callbacks, on the loop thread. */
+    /** Parser callbacks of one connection, on the loop thread. */
     private final class Dispatcher implements SseParser.Listener {
+
+        private long retryMillis = -1;
+        private boolean sawMore; // an event or a comment: a stream that was served, however briefly
 
         @Override
         public void onEvent(SseEvent event) {
+            sawMore = true;
             lastEventId = event.id();
             if (!isStopped()) {
                 listener.onEvent(event);
@@ -186,8 +198,19 @@ final class ConnectionLoop implements Runnable {
         }
 
         @Override
+        public void onComment(String comment) {
+            sawMore = true;
+        }
+
+        @Override
         public void onRetry(long millis) {
+            retryMillis = millis;
             backoff = backoff.withReconnectTime(millis);
+        }
+
+        /** Nothing but {@code retry:} before the end: how ssehub turns an EventSource away when it is full. */
+        boolean turnedAway() {
+            return retryMillis >= 0 && !sawMore;
         }
     }
 }

@@ -2,14 +2,11 @@ package dev.ssehub.client;
 
 import dev.ssehub.wire.SseEvent;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +16,8 @@ import java.util.concurrent.TimeoutException;
 final class EventPrinter implements EventSourceListener {
 
     static final String PREFIX = "ssehub-client: ";
+    // The event ssehub sends in place of a replay it cannot give.
+    private static final String MISSED = "missed";
 
     private final URI uri;
     private final boolean json;
@@ -49,7 +48,11 @@ final class EventPrinter implements EventSourceListener {
         if (exit.isDone()) {
             return; // --count reached: the client is being closed
         }
-        out.println(json ? JsonLine.of(event) : "Received event: " + event.data());
+        if (!json && MISSED.equals(event.type())) {
+            err.println(PREFIX + missedNotice(event.data()));
+            return; // a notice about the stream, not one of its events
+        }
+        out.println(json ? JsonLine.of(event) : received(event.data()));
         out.flush();
         printed++;
         if (count > 0 && printed >= count) {
@@ -63,18 +66,47 @@ final class EventPrinter implements EventSourceListener {
             return; // decided already; the client is being closed
         }
         if (error instanceof HttpStatusException status) {
-            finish(ExitStatus.HTTP_ERROR, uri + " answered " + status.getMessage());
+            String comeBack = status.retryAfter()
+                    .map(wait -> "; the server asks to come back in " + HumanDuration.of(wait)).orElse("");
+            finish(ExitStatus.HTTP_ERROR, uri + " answered " + status.getMessage() + comeBack);
         } else if (error instanceof ContentTypeException type) {
             finish(ExitStatus.NOT_AN_EVENT_STREAM, uri + " is not an event stream: " + type.getMessage());
         } else if (!opened && error instanceof IOException) {
-            finish(ExitStatus.CANNOT_CONNECT, "cannot connect to " + uri + ": " + reason(error));
+            finish(ExitStatus.CANNOT_CONNECT, "cannot connect to " + uri + ": " + PlainReason.of(error));
+        } else if (error instanceof TurnedAwayException turnedAway) {
+            err.println(PREFIX + "the server turned the client away (it is full); reconnecting in "
+                    + HumanDuration.of(turnedAway.retryAfter()));
         } else if (willRetry) {
-            String reason = reason(error);
-            boolean plain = error instanceof EOFException || reason.equals("connection refused");
-            err.println(PREFIX + (plain ? reason : "connection lost (" + reason + ")") + "; reconnecting");
+            err.println(PREFIX + PlainReason.of(error) + "; reconnecting");
         } else {
-            finish(ExitStatus.FAILURE, reason(error));
+            finish(ExitStatus.FAILURE, PlainReason.of(error));
         }
+    }
+
+    /**
+     * {@code Received event: <data>} as the original Python example prints it; data of several lines gets a header
+     * that counts them and each line indented, so that no line of data can pass for the start of an event.
+     */
+    static String received(String data) {
+        if (data.indexOf('\n') < 0) {
+            return "Received event: " + data;
+        }
+        String[] lines = data.split("\n", -1);
+        StringBuilder text = new StringBuilder("Received event (").append(lines.length).append(" lines):");
+        for (String line : lines) {
+            text.append("\n  ").append(line);
+        }
+        return text.toString();
+    }
+
+    // ssehub's {"lastEventId":"12345","reason":"malformed"}; another server's notice is shown as it came.
+    private static String missedNotice(String data) {
+        Map<String, String> notice = JsonLine.stringMembers(data);
+        if (notice == null || notice.get("lastEventId") == null || notice.get("reason") == null) {
+            return "events were missed: " + OneLine.of(data);
+        }
+        return "events were missed: the server cannot replay what came after " + OneLine.of(notice.get("lastEventId"))
+                + " (" + OneLine.of(notice.get("reason")) + "); going on with live events";
     }
 
     @Override
@@ -103,25 +135,5 @@ final class EventPrinter implements EventSourceListener {
         if (exit.complete(status)) {
             err.println(PREFIX + message);
         }
-    }
-
-    private static String reason(Throwable error) {
-        if (error instanceof EOFException) {
-            return "the server ended the stream";
-        }
-        Throwable root = error;
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof UnknownHostException) {
-                return "unknown host " + e.getMessage();
-            }
-            if (e instanceof ConnectException) {
-                return "connection refused"; // httpclient's message repeats the URL
-            }
-            if (e instanceof NoRouteToHostException) {
-                return "no route to host";
-            }
-            root = e;
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -87,6 +87,16 @@ public final class EventSourceClient implements AutoCloseable {
         }
     }
 
+    // Both builders take only http and https URLs with a host.
+    static URI requireHttp(URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http or https URL: " + uri);
+        }
+        return uri;
+    }
+
     public static final class Builder {
 
         private final URI uri;
@@ -101,12 +111,7 @@ public final class EventSourceClient implements AutoCloseable {
         private RandomGenerator jitter = () -> ThreadLocalRandom.current().nextLong();
 
         private Builder(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException("not an http or https URL: " + uri);
-            }
-            this.uri = uri;
+            this.uri = requireHttp(uri);
         }
 
         /** Required: where events, errors and state changes go. */

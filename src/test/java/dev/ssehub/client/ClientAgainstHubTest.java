@@ -141,6 +141,26 @@ class ClientAgainstHubTest {
         assertEquals(new SseEvent(live.toString(), null, "live", null, null), recorder.awaitEvents(2, TIMEOUT).get(1));
     }
 
+    @Test
+    void aFullServerTurnsTheClientAwayWithAJitteredRetryThatTheClientWaits() throws Exception {
+        container = ServletContainer.start(containerKind,
+                Map.of("ssehub.tickInterval", "0", "ssehub.maxStreams", "1", "ssehub.overloadRetry", "300"));
+        ClientRecorder first = new ClientRecorder();
+        try (EventSourceClient holder = first.connectTo(container.uri("stream?topic=held"))) {
+            first.awaitCount("open", 1, TIMEOUT);
+            client = connect(EventSourceClient.builder(container.uri("stream?topic=full")));
+
+            ClientRecorder.Signal turnedAway = recorder.awaitCount("error", 1, TIMEOUT);
+            TurnedAwayException error = (TurnedAwayException) turnedAway.error();
+            assertTrue(turnedAway.willRetry());
+            long retry = error.retryAfter().toMillis();
+            assertTrue(retry >= 300 && retry <= 600, "retry: " + retry + " ms, expected between 1x and 2x 300");
+            long waited = TimeUnit.NANOSECONDS.toMillis(recorder.awaitCount("open", 2, TIMEOUT).nanos()
+                    - turnedAway.nanos());
+            assertTrue(waited >= retry, "came back after " + waited + " ms, asked for " + retry);
+        }
+    }
+
     private EventSourceClient connect(EventSourceClient.Builder builder) {
         return builder.listener(recorder).connect();
     }

@@ -215,6 +215,49 @@ class ClientAgainstRawServerTest {
     }
 
     @Test
+    void aStreamThatEndsWithNothingButRetryIsATurnAwayAndTheWaitIsThatRetry() throws Exception {
+        server = ScriptedServer.start(stream("retry: 300\n\n"), noContent());
+        connect(EventSourceClient.builder(server.uri("/")).jitter(() -> 0L));
+
+        recorder.awaitClosed(TIMEOUT);
+        assertEquals(List.of("open", "error TurnedAwayException retry", "closed"), recorder.timeline());
+        TurnedAwayException error = (TurnedAwayException) recorder.signals().get(1).error();
+        assertEquals(Duration.ofMillis(300), error.retryAfter());
+        assertEquals("the server turned the client away (it is full); retry in 300 ms", error.getMessage());
+        long waited = TimeUnit.NANOSECONDS.toMillis(server.requests().get(1).nanos() - server.requests().get(0).nanos());
+        assertTrue(waited >= 300, "came back after " + waited + " ms");
+    }
+
+    @Test
+    void aStreamThatSentACommentOrAnEventBeforeEndingWasNoTurnAway() throws Exception {
+        server = ScriptedServer.start(stream("retry: 10\n\n:\n\n"), stream("retry: 10\n\ndata: x\n\n"), stream(""),
+                noContent());
+        connect(EventSourceClient.builder(server.uri("/")).reconnectTime(Duration.ofMillis(10)));
+
+        recorder.awaitClosed(TIMEOUT);
+        assertEquals(List.of("open", "error EOFException retry", "open", "event", "error EOFException retry",
+                "open", "error EOFException retry", "closed"), recorder.timeline());
+    }
+
+    @Test
+    void aRetryAfterOfSecondsOrADateIsKeptWithTheStatus() throws Exception {
+        server = ScriptedServer.start(
+                unavailable("Retry-After: 12\r\n"), unavailable("Retry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\n"),
+                unavailable(""));
+        List<HttpStatusException> errors = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ClientRecorder each = new ClientRecorder();
+            clients.add(EventSourceClient.builder(server.uri("/")).listener(each).connect());
+            each.awaitClosed(TIMEOUT);
+            errors.add((HttpStatusException) each.signals().get(0).error());
+        }
+        assertEquals(java.util.Optional.of(Duration.ofSeconds(12)), errors.get(0).retryAfter());
+        assertEquals(java.util.Optional.of(Duration.ZERO), errors.get(1).retryAfter(), "a date in the past: now");
+        assertEquals(java.util.Optional.empty(), errors.get(2).retryAfter());
+        assertEquals("HTTP 503: busy", errors.get(0).getMessage());
+    }
+
+    @Test
     void repeatedFailuresBackOffAndAnOpenConnectionStartsOver() throws Exception {
         server = ScriptedServer.start(hangUp(), hangUp(), hangUp(), stream("data: x\n\n"), hangUp(), noContent());
         // No jitter: every wait is the low end of its range, which is what the lower bounds below assert.
@@ -337,6 +380,11 @@ class ClientAgainstRawServerTest {
         assertEquals(List.of("1", "2"), recorder.events().stream().map(SseEvent::data).toList());
         assertTrue(recorder.signals().stream().allMatch(s -> s.thread().getName().startsWith("sse-client-")),
                 "every callback comes from the client's thread");
+    }
+
+    private static ScriptedServer.Exchange unavailable(String header) {
+        return (socket, out) -> out.write(bytes("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                + header + "Content-Length: 5\r\nConnection: close\r\n\r\nbusy\n"));
     }
 
     private EventSourceClient connect(EventSourceClient.Builder builder) {

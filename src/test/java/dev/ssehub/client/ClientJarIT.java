@@ -23,10 +23,15 @@ import java.util.zip.ZipFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The packaged artifacts, after {@code mvn package}: {@code java -jar target/ssehub-client.jar}, and the WAR. */
+/**
+ * The packaged artifacts, after {@code mvn package}: {@code java -jar target/ssehub-client.jar} with its relocated
+ * libraries, the plain {@code target/ssehub-client-lib.jar}, and the WAR.
+ */
 class ClientJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("ssehub.clientJar", "target/ssehub-client.jar"));
+    private static final Path LIB_JAR =
+            Path.of(System.getProperty("ssehub.clientLibJar", "target/ssehub-client-lib.jar"));
     private static final Path WAR = Path.of(System.getProperty("ssehub.war", "target/ssehub-0.1.0-SNAPSHOT.war"));
 
     record Result(int exitCode, String out, String err) {
@@ -59,18 +64,67 @@ class ClientJarIT {
     }
 
     @Test
-    void theJarHoldsTheClientTheWireFormatAndHttpclientOnly() throws IOException {
+    void javaDashJarPublishesAndPrintsTheId() throws Exception {
+        try (ServletContainer container = ServletContainer.start("jetty",
+                Map.of("ssehub.tickInterval", "0", "ssehub.publishToken", "jar-token"))) {
+            Hub hub = RunningHub.of(container);
+            EventId before = hub.publish("jar", null, "before");
+
+            Result result = java("publish", "--topic", "jar", "--data", "hello", "--token", "jar-token",
+                    container.uri("publish").toString());
+
+            assertEquals(new Result(0, new EventId(before.epoch(), before.sequence() + 1) + "\n", ""), result);
+        }
+    }
+
+    @Test
+    void javaDashJarSignsATokenWithTheRelocatedJwtLibrary() throws Exception {
+        Path secret = Files.createTempFile("ssehub-secret", ".txt");
+        try {
+            Files.writeString(secret, "a-secret-of-at-least-thirty-two-bytes!");
+
+            Result result = java("token", "--secret-file", secret.toString(), "--subscribe", "news");
+
+            assertEquals(0, result.exitCode(), result.err());
+            assertTrue(result.out().matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\n"), result.out());
+        } finally {
+            Files.deleteIfExists(secret);
+        }
+    }
+
+    @Test
+    void theRunnableJarHoldsItsLibrariesOnlyUnderDevSsehubClientShaded() throws IOException {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             assertEquals("dev.ssehub.client.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            List<String> names = Collections.list(jar.entries()).stream().map(ZipEntry::getName).toList();
+            List<String> strays = names.stream()
+                    .filter(name -> name.endsWith(".class") || name.startsWith("META-INF/versions/")
+                            || name.startsWith("META-INF/services/"))
+                    .filter(name -> !(name.startsWith("dev/ssehub/client/") || name.startsWith("dev/ssehub/wire/")))
+                    .toList();
+            assertEquals(List.of(), strays, "classes outside the client's packages");
+            for (String relocated : List.of("org/apache/hc/client5/http/impl/classic/HttpClients.class",
+                    "org/apache/hc/core5/http/HttpEntity.class", "org/slf4j/LoggerFactory.class",
+                    "org/slf4j/impl/StaticLoggerBinder.class", "com/nimbusds/jwt/SignedJWT.class")) {
+                assertTrue(names.contains("dev/ssehub/client/shaded/" + relocated), relocated);
+            }
+            assertTrue(names.contains("dev/ssehub/wire/SseParser.class"));
+            assertTrue(names.stream().noneMatch(name -> name.startsWith("dev/ssehub/server/")));
+        }
+    }
+
+    @Test
+    void theLibraryJarHoldsTheClientAndTheWireFormatAndNothingElse() throws IOException {
+        try (JarFile jar = new JarFile(LIB_JAR.toFile())) {
             List<String> strays = Collections.list(jar.entries()).stream()
                     .map(ZipEntry::getName)
-                    .filter(name -> name.endsWith(".class"))
-                    .filter(name -> !(name.startsWith("dev/ssehub/client/") || name.startsWith("dev/ssehub/wire/")
-                            || name.startsWith("org/apache/hc/") || name.startsWith("org/slf4j/")))
+                    .filter(name -> !name.endsWith("/") && !name.equals("META-INF/MANIFEST.MF"))
+                    .filter(name -> !(name.startsWith("dev/ssehub/client/") || name.startsWith("dev/ssehub/wire/"))
+                            || name.startsWith("dev/ssehub/client/shaded/"))
                     .toList();
             assertEquals(List.of(), strays);
+            assertTrue(jar.getEntry("dev/ssehub/client/Publisher.class") != null);
             assertTrue(jar.getEntry("dev/ssehub/wire/SseParser.class") != null);
-            assertTrue(jar.getEntry("org/apache/hc/client5/http/impl/classic/HttpClients.class") != null);
         }
     }
 

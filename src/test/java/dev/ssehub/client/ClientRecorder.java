@@ -47,6 +47,11 @@ final class ClientRecorder implements EventSourceListener {
         add(new Signal("closed", null, null, false, System.nanoTime(), Thread.currentThread()));
     }
 
+    /** A client of {@code uri} that reports to this recorder. */
+    EventSourceClient connectTo(java.net.URI uri) {
+        return EventSourceClient.builder(uri).listener(this).connect();
+    }
+
     synchronized List<Signal> signals() {
         return List.copyOf(signals);
     }

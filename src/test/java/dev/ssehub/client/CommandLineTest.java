@@ -169,6 +169,85 @@ class CommandLineTest {
     }
 
     @Test
+    void multiLineDataSaysHowManyLinesFollowAndIndentsThem() {
+        EventId before = hub.publish("cli-lines", null, "before");
+        hub.publish("cli-lines", null, "line 1\nReceived event: line 2\n\nline 4");
+        hub.publish("cli-lines", null, "single");
+
+        Run run = run("--topic", "cli-lines", "--last-event-id", before.toString(), "--count", "2",
+                container.uri("stream").toString());
+
+        assertEquals(new Run(0, "Received event (4 lines):\n  line 1\n  Received event: line 2\n  \n  line 4\n"
+                + "Received event: single\n", ""), run);
+    }
+
+    @Test
+    void theMissedNoticeIsOneLineOnStderrNamingItsReasonAndIsNoEvent() {
+        hub.publish("cli-missed", null, "already there");
+
+        Run run = run("--topic", "cli-missed", "--last-event-id", "1-5", "--count", "1", "--timeout", "1s",
+                container.uri("stream").toString());
+
+        assertEquals(new Run(6, "", "ssehub-client: events were missed: the server cannot replay what came after "
+                + "1-5 (unknown); going on with live events\n"
+                + "ssehub-client: timed out after 1s (0 of 1 events)\n"), run);
+    }
+
+    @Test
+    void theMissedNoticeStaysAJsonLineWithJson() throws Exception {
+        String missed = "id: 9\nevent: missed\ndata: {\"lastEventId\":\"12345\",\"reason\":\"malformed\"}\n\n";
+        try (ScriptedServer server = ScriptedServer.start(stream("retry: 10\n\n" + missed + "id: 10\ndata: live\n\n"),
+                stream(missed + "id: 10\ndata: live\n\n"))) {
+            String url = server.uri("/stream").toString();
+
+            assertEquals(new Run(0, "Received event: live\n", "ssehub-client: events were missed: the server cannot "
+                    + "replay what came after 12345 (malformed); going on with live events\n"), run("--count", "1", url));
+            assertEquals(new Run(0, "{\"id\":\"9\",\"event\":\"missed\",\"data\":\"{\\\"lastEventId\\\":\\\"12345\\\","
+                    + "\\\"reason\\\":\\\"malformed\\\"}\"}\n", ""), run("--json", "--count", "1", url));
+        }
+    }
+
+    @Test
+    void beingTurnedAwaySaysThatTheServerIsFullAndForHowLong() throws Exception {
+        // ssehub's answer to an EventSource when it is full: 200, a jittered retry: and the end of the stream.
+        try (ScriptedServer server = ScriptedServer.start(stream("retry: 300\n\n"),
+                stream("retry: 10\n\ndata: back\n\n"))) {
+            Run run = run("--count", "1", server.uri("/stream").toString());
+
+            assertEquals(new Run(0, "Received event: back\n",
+                    "ssehub-client: the server turned the client away (it is full); reconnecting in 300 ms\n"), run);
+        }
+    }
+
+    @Test
+    void a503WithRetryAfterSaysWhenToComeBack() throws Exception {
+        String reason = "too many streams: try again later (ssehub.maxStreams)\n";
+        try (ScriptedServer server = ScriptedServer.start((socket, out) -> out.write(ScriptedServer.bytes(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 12\r\n"
+                        + "Content-Length: " + reason.length() + "\r\nConnection: close\r\n\r\n" + reason)))) {
+            String url = server.uri("/stream").toString();
+
+            assertEquals(new Run(4, "", "ssehub-client: " + url + " answered HTTP 503: too many streams: try again later "
+                    + "(ssehub.maxStreams); the server asks to come back in 12 s\n"), run(url));
+        }
+    }
+
+    @Test
+    void aBrokenConnectionIsSaidPlainlyWithoutTransportDetails() throws Exception {
+        // A chunk that is not followed by CRLF: httpclient calls it "CRLF expected at end of chunk".
+        String events = "retry: 10\n\ndata: one\n\n";
+        try (ScriptedServer server = ScriptedServer.start((socket, out) -> out.write(ScriptedServer.bytes(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(events.length()) + "\r\n" + events + "\r\n5\r\ndata:XX")),
+                noContent())) {
+            Run run = run(server.uri("/stream").toString());
+
+            assertEquals(new Run(0, "Received event: one\n", "ssehub-client: the connection broke; reconnecting\n"
+                    + "ssehub-client: the server asked the client to stop (HTTP 204)\n"), run);
+        }
+    }
+
+    @Test
     void theTimeoutExitsWith6() {
         Run run = run("--timeout", "300ms", "--count", "1", "--topic", "cli-silent", container.uri("stream").toString());
 

@@ -3,9 +3,12 @@ package dev.ssehub.client;
 import dev.ssehub.wire.SseEvent;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.util.Map;
 
-/** The --json line: RFC 8259 string escapes, exactly. */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The --json line: RFC 8259 string escapes, exactly; and the flat objects of strings that ssehub answers. */
 class JsonLineTest {
 
     @Test
@@ -26,5 +29,20 @@ class JsonLineTest {
     void lineSeparatorsAreEscapedAndOtherUnicodeIsKept() {
         assertEquals("{\"id\":null,\"event\":\"message\",\"data\":\"\\u2028\\u2029 naïve ✓ \uD83D\uDE00 /\"}",
                 JsonLine.of(SseEvent.data("\u2028\u2029 naïve ✓ \uD83D\uDE00 /")));
+    }
+
+    @Test
+    void anObjectOfStringsIsReadWithItsEscapesUndone() {
+        assertEquals(Map.of("id", "1-5", "topic", "chat"), JsonLine.stringMembers("{\"id\":\"1-5\",\"topic\":\"chat\"}"));
+        assertEquals(Map.of("a", "q\" \\ / \n é"), JsonLine.stringMembers(" { \"a\" : \"q\\\" \\\\ \\/ \\n \\u00e9\" } "));
+        assertEquals(Map.of(), JsonLine.stringMembers("{}"));
+    }
+
+    @Test
+    void anythingButAFlatObjectOfStringsIsNull() {
+        for (String json : new String[] {"", "[]", "{\"a\":1}", "{\"a\":{}}", "{\"a\":\"b\"} x", "{\"a\":\"b\"",
+                "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "not json"}) {
+            assertNull(JsonLine.stringMembers(json), json);
+        }
     }
 }
