@@ -144,8 +144,10 @@ function updateClockNote() {
 }
 
 function logEvent(event) {
+  const tick = isClockTick(event);
+  if (tick && !$('log-ticks').checked) return;  // the clock card shows them; the log keeps its 200 places for the rest
   const entry = logEntry(event.id, event.type, event.data, event.topic);
-  if (isClockTick(event)) entry.classList.add('tick');
+  if (tick) entry.classList.add('tick');
   addToLog(entry);
 }
 
@@ -169,6 +171,7 @@ function logEntry(id, type, text, topic) {
   item.dataset.topic = topic;
   item.append(
     part('time', 'time', formatTime(new Date())),
+    part('span', 'topic', topic || ''),
     part('span', 'type', type),
     part('span', 'data', text),
     part('span', 'id', id || '—'),
@@ -295,6 +298,10 @@ async function onPublish(event) {
     showPublishResult(problem, true);
     return;
   }
+  if (!isSelected(request.topic) && selectedTopics().length < MAX_TOPICS) {
+    selectTopic(request.topic);  // what the page publishes shows up in its own log
+    topicsChanged();
+  }
   setPublishing(true);
   try {
     const result = await sendPublish(request, $('token').value.trim());
@@ -383,6 +390,9 @@ function wireControls() {
   $('token').addEventListener('input', rememberToken);
   $('reconnect').addEventListener('click', () => page.hub.reconnect());
   $('clear-log').addEventListener('click', () => $('log').replaceChildren());
+  $('log-ticks').addEventListener('change', () => {
+    $('log').classList.toggle('hide-ticks', !$('log-ticks').checked);
+  });
 }
 
 function start() {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -173,6 +174,33 @@ class BrowserIT {
         assertEquals("chat", driver.findElement(By.cssSelector(selector)).getAttribute("data-type"));
         assertEquals("hello from the other page", text(driver, selector + " .data"));
         chromium.screenshot("published");
+    }
+
+    @Test
+    void whatThePagePublishesShowsUpInItsOwnLogWithItsTopicAndTheTicksCanBeLeftOut() throws Exception {
+        container = ServletContainer.start("jetty", Map.of("ssehub.publishToken", TOKEN));
+        WebDriver driver = chromium.driver();
+        driver.get(container.baseUri().toString());
+        awaitState(driver, "open");
+        await(driver, "a tick in the log", p -> p.findElements(By.cssSelector("#log li.tick")).isEmpty() ? null : true);
+
+        driver.findElement(By.id("log-ticks")).click(); // leave the clock's ticks out of the log
+        driver.findElement(By.id("token")).sendKeys(TOKEN);
+        driver.findElement(By.id("topic")).clear();
+        driver.findElement(By.id("topic")).sendKeys("news"); // a topic the page does not show yet
+        driver.findElement(By.id("message")).sendKeys("to a new topic");
+        driver.findElement(By.id("send")).click();
+        String result = await(driver, "the publish result",
+                p -> text(p, "#publish-result").startsWith("Sent to news as id ") ? text(p, "#publish-result") : null);
+        String id = result.substring("Sent to news as id ".length());
+
+        String selector = "#log li[data-id=\"" + id + "\"]";
+        await(driver, "event " + id + " in the page's own log",
+                p -> p.findElements(By.cssSelector(selector)).isEmpty() ? null : id);
+        assertEquals("news", text(driver, selector + " .topic"));
+        assertEquals("to a new topic", text(driver, selector + " .data"));
+        assertTrue(driver.findElements(By.cssSelector("#log li.tick")).stream().noneMatch(WebElement::isDisplayed),
+                "no tick shown once they are left out");
     }
 
     @Test
