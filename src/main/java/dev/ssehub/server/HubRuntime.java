@@ -43,6 +43,7 @@ final class HubRuntime {
     private final Ticker ticker;
     private final CorsPolicy cors;
     private final StreamAdmission admission;
+    private final Replayer replayer;
     private final TopicAccess access;
     // Written by the ticker's thread at each tick: whether this node ticks for the whole cluster.
     private volatile boolean tickerLeaseHeld;
@@ -70,6 +71,8 @@ final class HubRuntime {
             }
         });
         this.cors = new CorsPolicy(settings.allowedOrigins());
+        // As many replay threads as cores: a storm of reconnects uses them, never the container's threads.
+        this.replayer = new Replayer(Runtime.getRuntime().availableProcessors(), 1000);
         this.access = new TopicAccess(settings);
         this.admission = new StreamAdmission(settings.maxStreams(), settings.overloadRetryMillis(),
                 new StreamProbe(streams, writers, scheduler, HEARTBEAT));
@@ -138,6 +141,10 @@ final class HubRuntime {
         return subscriber;
     }
 
+    Replayer replayer() {
+        return replayer;
+    }
+
     Metrics metrics() {
         return metrics;
     }
@@ -187,6 +194,7 @@ final class HubRuntime {
         tickerThread.shutdownNow();
         hub.shutdown(this::drainFarewell);
         try {
+            replayer.shutdown(1000); // replays still queued find the hub shut down: their streams get the farewell
             if (!writers.shutdown(2, TimeUnit.SECONDS)) {
                 LOG.warning("ssehub writers still busy after 2 s; ending the remaining streams at once");
             }

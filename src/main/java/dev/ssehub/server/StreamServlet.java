@@ -50,9 +50,20 @@ public final class StreamServlet extends HttpServlet {
         }
         Settings settings = runtime.settings();
         subscriber.offer(SseEncoder.retry(settings.retryMillis()));
-        runtime.hub().subscribe(selection.topics(), lastEventId(request), subscriber, selection.withTopic());
-        // Last: the container's first onWritePossible sends the headers and what is queued so far.
+        String lastEventId = lastEventId(request);
+        if (lastEventId == null) {
+            runtime.hub().subscribe(selection.topics(), null, subscriber, selection.withTopic());
+            // Last: the container's first onWritePossible sends the headers and what is queued so far.
+            response.getOutputStream().setWriteListener(subscriber);
+            return;
+        }
         response.getOutputStream().setWriteListener(subscriber);
+        // A replay is work proportional to what the client missed: off the container's thread, in a bounded queue.
+        boolean queued = runtime.replayer().submit(() ->
+                runtime.hub().subscribe(selection.topics(), lastEventId, subscriber, selection.withTopic()));
+        if (!queued) {
+            subscriber.end(CloseReason.OVERLOAD, SseEncoder.retry(runtime.admission().jitteredRetryMillis()));
+        }
     }
 
     /**
