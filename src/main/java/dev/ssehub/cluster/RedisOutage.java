@@ -11,8 +11,6 @@ final class RedisOutage {
 
     private final String where;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
-    // When Redis was last seen unreachable, or 0; read by readiness checks.
-    private volatile long downSinceMillis;
 
     RedisOutage(String where) {
         this.where = where;
@@ -20,7 +18,6 @@ final class RedisOutage {
 
     void failed(Exception cause) {
         if (reachable.compareAndSet(true, false)) {
-            downSinceMillis = System.currentTimeMillis();
             LOG.log(Level.WARNING, "Redis at " + where + " is unreachable: " + cause
                     + "; publishing answers 503 and streams wait for it, reconnecting with backoff");
         }
@@ -28,16 +25,11 @@ final class RedisOutage {
 
     void answered() {
         if (reachable.compareAndSet(false, true)) {
-            downSinceMillis = 0;
             LOG.info("Redis at " + where + " answers again");
         }
     }
 
     boolean isReachable() {
         return reachable.get();
-    }
-
-    long downSinceMillis() {
-        return downSinceMillis;
     }
 }
