@@ -24,26 +24,18 @@ public final class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo();
         if ("/live".equals(path)) {
-            answer(response, HttpServletResponse.SC_OK, "{\"status\":\"live\"}");
+            Responses.json(response, HttpServletResponse.SC_OK, "{\"status\":\"live\"}");
         } else if ("/ready".equals(path)) {
             String notReady = runtime.readiness();
             if (notReady == null) {
-                answer(response, HttpServletResponse.SC_OK,
+                Responses.json(response, HttpServletResponse.SC_OK,
                         "{\"status\":\"ready\",\"streams\":" + runtime.admission().openStreams() + "}");
             } else {
-                answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                Responses.json(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                         "{\"status\":\"not ready\",\"reason\":\"" + notReady + "\"}");
             }
         } else {
             Responses.reject(response, HttpServletResponse.SC_NOT_FOUND, "use /health/live or /health/ready");
         }
-    }
-
-    private static void answer(HttpServletResponse response, int status, String json) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().print(json + "\n");
     }
 }

@@ -76,12 +76,8 @@ public final class PublishServlet extends HttpServlet {
         long started = System.nanoTime();
         EventId id = publishToHub(publish, idempotencyKey, response);
         runtime.metrics().publishTook(System.nanoTime() - started);
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        // A line, like every other answer, so that a shell prompt after curl starts on a line of its own.
-        response.getWriter().print("{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}\n");
+        Responses.json(response, HttpServletResponse.SC_OK,
+                "{\"id\":\"" + id + "\",\"topic\":\"" + publish.topic() + "\"}");
     }
 
     // The hub's refusals of one event: each is one catch clause here that throws the Rejection answering it.

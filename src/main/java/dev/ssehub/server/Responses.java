@@ -21,6 +21,20 @@ final class Responses {
         response.getWriter().print(escaped(reason, Integer.MAX_VALUE) + "\n");
     }
 
+    /** Starts an answer in JSON that no cache keeps: the status and the headers; the caller writes the body. */
+    static void startJson(HttpServletResponse response, int status) {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** A JSON answer of one line (so that a shell prompt after curl starts on a line of its own). */
+    static void json(HttpServletResponse response, int status, String json) throws IOException {
+        startJson(response, status);
+        response.getWriter().print(json + "\n");
+    }
+
     /** A client-supplied value made safe to echo in a one-line reason: control characters escaped, length capped. */
     static String printable(String value) {
         String out = escaped(value, MAX_ECHO);

@@ -27,10 +27,7 @@ public final class StatusServlet extends HttpServlet {
         if (!access.admits(request, response)) {
             return;
         }
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
+        Responses.startJson(response, HttpServletResponse.SC_OK);
         StatusReport.write(runtime, response.getOutputStream());
     }
 }
