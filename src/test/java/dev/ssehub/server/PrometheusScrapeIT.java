@@ -69,7 +69,9 @@ class PrometheusScrapeIT extends ContainerTest {
         news.get(0).close();
         awaitSubscribers(3); // found gone by the next heartbeat to it
 
-        prometheus.awaitScrapeAfter("ssehub", Instant.now(), TIMEOUT);
+        Instant settled = Instant.now();
+        prometheus.awaitScrapeAfter("ssehub", settled, TIMEOUT);
+        prometheus.awaitScrapeAfter("ssehub-wrong-token", settled, TIMEOUT); // its own schedule: it may come later
 
         assertEquals(1.0, prometheus.queryValue("up{job=\"ssehub\"}"), "the scrape with the token succeeds");
         assertEquals(0.0, prometheus.queryValue("up{job=\"ssehub-wrong-token\"}"), "and with another token fails");
