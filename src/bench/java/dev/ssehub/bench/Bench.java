@@ -51,6 +51,9 @@ public final class Bench {
     private final List<String> runLog = new ArrayList<>();
     private final List<Report.Attachment> attachments = new ArrayList<>();
     private int addressBase;
+    // The JVM the servers run on now, and the ramp's round (0 when not counting rounds).
+    private ServerJvm jvm = ServerJvm.DEFAULT;
+    private int round;
 
     private Bench(BenchConfig config) {
         this.config = config;
@@ -88,11 +91,22 @@ public final class Bench {
         }
     }
 
-    private void run() {
+    // Every scenario once on each JVM asked for, in the same order; the ramp `rounds` times over all systems.
+    private void run() throws IOException {
+        for (String name : config.jvms()) {
+            jvm = ServerJvm.of(name);
+            runOnJvm();
+        }
+    }
+
+    private void runOnJvm() {
         if (config.runs("ramp")) {
-            for (SystemKind kind : config.systems()) {
-                attempt("ramp", kind, () -> ramp(kind));
+            for (round = 1; round <= config.rounds(); round++) {
+                for (SystemKind kind : config.systems()) {
+                    attempt("ramp", kind, () -> ramp(kind));
+                }
             }
+            round = 0;
         }
         for (SystemKind kind : config.systems()) {
             if (config.runs("high-rate") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT) {
@@ -101,12 +115,13 @@ public final class Bench {
         }
         for (SystemKind kind : config.systems()) {
             if (config.runs("stalled") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT
-                    && kind != SystemKind.NIO_FLOOR) {
+                    && kind != SystemKind.NIO_FLOOR && !kind.isDistribution()) {
                 attempt("stalled", kind, () -> stalled(kind));
             }
         }
         for (SystemKind kind : config.systems()) {
-            if (config.runs("publish") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT) {
+            if (config.runs("publish") && kind.publishes() && kind != SystemKind.SSEHUB_TOMCAT_DEFAULT
+                    && !kind.isDistribution()) {
                 attempt("publish", kind, () -> publish(kind));
             }
         }
@@ -164,8 +179,9 @@ public final class Bench {
 
     private void attempt(String scenario, SystemKind kind, Step step) {
         String started = java.time.LocalTime.now().withNano(0) + ", load " + Machine.loadAverage().split(" ")[0];
-        runLog.add(scenario + " / " + kind.id() + ": started " + started);
-        System.out.println("== " + scenario + " / " + kind.id() + " (" + started + ")");
+        String run = scenario + " / " + kind.id() + context().map(tags -> " (" + tags + ")").orElse("");
+        runLog.add(run + ": started " + started);
+        System.out.println("== " + run + " (" + started + ")");
         try {
             step.run();
         } catch (Exception e) {
@@ -435,7 +451,9 @@ public final class Bench {
         TimeUnit.SECONDS.sleep(1);
     }
 
-    void record(Result result) {
+    void record(Result measured) {
+        Result result = context().map(tags -> measured.withVariant(measured.variant().isEmpty() ? tags
+                : tags + "; " + measured.variant())).orElse(measured);
         results.add(result);
         System.out.println("   " + Report.summary(result));
     }
@@ -443,6 +461,18 @@ public final class Bench {
     /** A file written beside the report as {@code <stamp>-<name>}, e.g. the soak's plot. */
     void attach(String name, String content) {
         attachments.add(new Report.Attachment(name, content));
+    }
+
+    // The JVM and the round a result belongs to, when the run has more than one of either.
+    private java.util.Optional<String> context() {
+        List<String> tags = new ArrayList<>();
+        if (!jvm.label().isEmpty()) {
+            tags.add(jvm.label());
+        }
+        if (round > 0 && config.rounds() > 1) {
+            tags.add("round " + round);
+        }
+        return tags.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", tags));
     }
 
     ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {
@@ -455,11 +485,11 @@ public final class Bench {
         if (kind == SystemKind.FLASK) {
             return ServerProcess.startPython(config.python(), flaskScript(), config.logs());
         }
-        List<String> options = new ArrayList<>(List.of("-Xmx" + config.serverHeap(), "-Xms256m",
+        List<String> options = new ArrayList<>(jvm.options());
+        options.addAll(List.of("-Xmx" + config.serverHeap(), "-Xms256m",
                 "-Dssehub.publishToken=" + BenchConfig.TOKEN, "-Dssehub.tickInterval=0",
                 // ssehub turns streams beyond ssehub.maxStreams (10,000 by default) away with a retry hint
-                "-Dssehub.maxStreams=20000",
-                "-Dbench.war=" + config.war().toAbsolutePath()));
+                "-Dssehub.maxStreams=20000"));
         options.addAll(moreOptions);
         Path run = config.logs().toAbsolutePath().resolve(name + "-" + scenario);
         if (config.jfr()) {
@@ -468,12 +498,19 @@ public final class Bench {
         for (String option : config.serverJvmOptions()) { // e.g. a profiler agent writing {run}.html
             options.add(option.replace("{run}", run.toString()));
         }
+        Path log = config.logs().resolve(name + ".log");
+        if (kind.isDistribution()) {
+            Distribution distribution = new Distribution(config.dist(), config.logs().resolve("servers"));
+            return ServerProcess.startDistribution(distribution.prepare(kind, name + "-" + scenario, jvm.java(),
+                    config.war(), options, config.tomcatRecommended()), log);
+        }
+        options.add("-Dbench.war=" + config.war().toAbsolutePath());
         List<String> args = switch (kind) {
             case SSEHUB_TOMCAT -> List.of(config.tomcatRecommended());
             case SSEHUB_TOMCAT_DEFAULT -> List.of(TomcatSettings.STOCK);
             default -> List.of();
         };
-        return ServerProcess.startJvm(kind, serverClasspath(), options, args, config.logs().resolve(name + ".log"));
+        return ServerProcess.startJvm(kind, jvm.java(), serverClasspath(), options, args, log);
     }
 
     LoadClient client(ServerProcess server) throws IOException {

@@ -57,8 +57,11 @@ record BenchConfig(
         String python,
         boolean jfr,
         List<String> serverJvmOptions,
+        List<String> jvms,
+        int rounds,
         double maxLoad,
         Path war,
+        Path dist,
         Path out,
         Path logs) {
 
@@ -70,8 +73,8 @@ record BenchConfig(
     static BenchConfig fromSystemProperties() {
         Path out = Path.of(text("bench.out", "bench/results"));
         return new BenchConfig(
-                list("bench.systems", "ssehub-jetty,ssehub-tomcat,ssehub-tomcat-default,jetty-eventsource,"
-                        + "nio-floor,flask").stream().map(SystemKind::of).toList(),
+                list("bench.systems", "ssehub-jetty,ssehub-jetty-home,jetty-eventsource,"
+                        + "jetty-eventsource-home,nio-floor,ssehub-tomcat,ssehub-tomcat-home,ssehub-tomcat-default,flask").stream().map(SystemKind::of).toList(),
                 list("bench.scenarios", "ramp,high-rate,stalled,publish,storm,slow-body,cluster,drain"),
                 list("bench.streams", "1000,5000,10000,19000").stream().map(Integer::parseInt).toList(),
                 list("bench.flask.streams", "1000,5000").stream().map(Integer::parseInt).toList(),
@@ -122,8 +125,11 @@ record BenchConfig(
                 text("bench.python", "/usr/bin/python3"),
                 Boolean.parseBoolean(text("bench.jfr", "false")),
                 Arrays.stream(text("bench.serverJvmOptions", "").split("\\s+")).filter(s -> !s.isEmpty()).toList(),
+                list("bench.jvms", "default"),
+                (int) number("bench.rounds", 1),
                 number("bench.maxLoad", 1.0),
                 Path.of(text("bench.war", "target/ssehub-0.1.0-SNAPSHOT.war")),
+                Path.of(text("bench.dist", "target/dist")),
                 out,
                 Path.of(text("bench.logs", "target/bench-logs")));
     }

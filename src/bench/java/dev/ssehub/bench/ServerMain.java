@@ -13,20 +13,14 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The server side of the benchmark, run as a child JVM so that its heap and CPU are its own. It starts one system
- * on 127.0.0.1 and a free port, prints {@code READY <port>}, then answers its parent on standard input:
- * {@code memory} prints {@code MEMORY <heap> <direct> <threads>} (bytes after a full GC); {@code stop} or the end of
- * the input stops it, and so does SIGTERM (a shutdown hook). Jetty is stopped webapp first: its own stop closes the
+ * on 127.0.0.1 and a free port, prints {@code READY <port>}, then answers its parent through {@link AdminChannel};
+ * {@code stop} or the end of the input stops it, and so does SIGTERM (a shutdown hook). Jetty is stopped webapp first: its own stop closes the
  * connectors, and with them every open stream, before it stops the handlers, so the webapp's farewells
  * ({@code retry:} to each stream) would never reach the clients.
  *
@@ -84,7 +78,7 @@ public final class ServerMain {
         System.out.println("READY " + port);
         System.out.flush();
         try {
-            serveParent();
+            AdminChannel.serve();
         } finally {
             try {
                 stop.close();
@@ -106,31 +100,6 @@ public final class ServerMain {
                 }
             }
         };
-    }
-
-    // The admin hook: one command a line on stdin, one answer a line on stdout.
-    private static void serveParent() throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            switch (line.trim()) {
-                case "memory" -> {
-                    System.gc();
-                    System.gc();
-                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                    long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                            .filter(pool -> pool.getName().equals("direct"))
-                            .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-                    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-                    System.out.println("MEMORY " + heap + " " + direct + " " + threads);
-                }
-                case "stop" -> {
-                    return;
-                }
-                default -> System.out.println("ERROR unknown command " + line);
-            }
-            System.out.flush();
-        }
     }
 
     private static String war() {

@@ -48,35 +48,45 @@ final class ServerProcess implements AutoCloseable {
         Thread reader = new Thread(() -> readOutput(logWriter), "server-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
-        String ready = answer("READY", 60);
+        String ready = answer("READY", 120);
         this.port = Integer.parseInt(ready.substring("READY ".length()).trim());
     }
 
-    static ServerProcess startJvm(SystemKind kind, String classpath, List<String> jvmOptions, List<String> args,
-                                  Path log) throws IOException, InterruptedException {
+    static ServerProcess startJvm(SystemKind kind, Path java, String classpath, List<String> jvmOptions,
+                                  List<String> args, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(ServerMain.class.getName());
         command.add(kind.id());
         command.addAll(args);
-        return start(command, true, log);
+        return start(new ProcessBuilder(command), true, log);
+    }
+
+    /** A container distribution's launcher, its JVM carrying {@link AdminAgent}. */
+    static ServerProcess startDistribution(Distribution.Launch launch, Path log)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(launch.command()).directory(launch.directory().toFile());
+        builder.environment().putAll(launch.environment());
+        return start(builder, true, log);
     }
 
     static ServerProcess startPython(String python, Path script, Path logDir) throws IOException, InterruptedException {
-        return start(List.of(python, script.toString()), false, logDir.resolve("flask.log"));
+        return start(new ProcessBuilder(python, script.toString()), false, logDir.resolve("flask.log"));
     }
 
-    private static ServerProcess start(List<String> command, boolean jvm, Path log)
+    private static ServerProcess start(ProcessBuilder builder, boolean jvm, Path log)
             throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
-        Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        String environment = builder.environment().entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith("CATALINA") || entry.getKey().equals("JAVA_HOME"))
+                .map(entry -> entry.getKey() + "='" + entry.getValue() + "' ").sorted()
+                .collect(java.util.stream.Collectors.joining());
+        Files.writeString(log, "$ " + environment + String.join(" ", builder.command()) + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Process process = builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
             return new ServerProcess(process, jvm, log);
         } catch (IOException | InterruptedException | RuntimeException e) {

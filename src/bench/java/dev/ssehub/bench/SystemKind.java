@@ -6,9 +6,15 @@ import java.util.Arrays;
 enum SystemKind {
 
     SSEHUB_JETTY("ssehub-jetty", "ssehub WAR in embedded Jetty 12.1.8 (default connector)", true),
+    SSEHUB_JETTY_HOME("ssehub-jetty-home", "ssehub WAR in the jetty-home 12.1.8 distribution (http, ee10-deploy)",
+            true),
     SSEHUB_TOMCAT("ssehub-tomcat", "ssehub WAR in embedded Tomcat 11.0.14, recommended connector settings", true),
+    SSEHUB_TOMCAT_HOME("ssehub-tomcat-home", "ssehub WAR in the Tomcat 11.0.14 distribution, recommended connector "
+            + "settings in server.xml", true),
     SSEHUB_TOMCAT_DEFAULT("ssehub-tomcat-default", "ssehub WAR in embedded Tomcat 11.0.14, stock connector", true),
     JETTY_EVENTSOURCE("jetty-eventsource", "Jetty 12.1.8 EventSourceServlet, broadcast loop over emitters", true),
+    JETTY_EVENTSOURCE_HOME("jetty-eventsource-home", "the same as a WAR in the jetty-home 12.1.8 distribution",
+            true),
     NIO_FLOOR("nio-floor", "bare NIO loop writing the same bytes to every socket (the floor)", true),
     FLASK("flask", "the original Flask example, thread per client (Debian python3-flask)", false);
 
@@ -37,6 +43,11 @@ enum SystemKind {
 
     boolean isSsehub() {
         return id.startsWith("ssehub");
+    }
+
+    /** Whether it runs as a WAR in an unpacked container distribution rather than embedded. */
+    boolean isDistribution() {
+        return id.endsWith("-home");
     }
 
     static SystemKind of(String id) {

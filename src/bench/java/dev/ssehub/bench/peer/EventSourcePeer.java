@@ -1,5 +1,9 @@
 package dev.ssehub.bench.peer;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,6 +40,24 @@ public final class EventSourcePeer {
         context.addServlet(stream, "/stream");
         context.addServlet(new ServletHolder(new PublishServlet(topics, publishToken)), "/publish");
         return context;
+    }
+
+    /**
+     * The same servlets as a web application of its own, for a WAR deployed into a Jetty distribution (its web.xml
+     * names this listener); the publish token comes from the system property {@code ssehub.publishToken}.
+     */
+    public static final class WebApp implements ServletContextListener {
+
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            Map<String, Set<EventSource.Emitter>> topics = new ConcurrentHashMap<>();
+            ServletContext context = event.getServletContext();
+            ServletRegistration.Dynamic stream = context.addServlet("stream", new StreamServlet(topics));
+            stream.addMapping("/stream");
+            stream.setAsyncSupported(true);
+            context.addServlet("publish", new PublishServlet(topics, System.getProperty("ssehub.publishToken")))
+                    .addMapping("/publish");
+        }
     }
 
     private static Set<EventSource.Emitter> subscribers(Map<String, Set<EventSource.Emitter>> topics, String topic) {
