@@ -41,6 +41,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
 
     private final AsyncContext async;
     private final ServletOutputStream out;
+    private final FrameWriter frames;
     private final FrameQueue queue;
     private final Executor writer;
     private final Supplier<byte[]> farewell;
@@ -72,6 +73,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
             Supplier<byte[]> farewell, Consumer<StreamSubscriber> onClose, Consumer<byte[]> onWrite) {
         this.async = async;
         this.out = out;
+        this.frames = new FrameWriter(out);
         this.queue = new FrameQueue(maxQueueBytes);
         this.writer = writer;
         this.farewell = farewell;
@@ -257,7 +259,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                 } else if (block == FrameQueue.END) {
                     return Ending.FINISHED; // the farewell is out; completing the response sends what remains
                 } else {
-                    out.write(block);
+                    frames.write(block);
                     onWrite.accept(queue.lastTakenFirst());
                     block = null;
                     unflushed = true;

@@ -105,8 +105,8 @@ public final class SseConnection implements AutoCloseable {
         request.cancel(); // drops the socket instead of reading the endless stream to its end
         try {
             response.close();
-        } catch (IOException ignored) {
-            // already gone
+        } catch (IOException | IllegalStateException ignored) {
+            // already gone; or httpclient's chunk decoder, read by the reader thread at the same time, gave up
         }
     }
 
