@@ -237,7 +237,7 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
     private enum Ending { NOT_YET, FINISHED, FAILED }
 
     // Under the monitor. FINISHED once the farewell is out, FAILED when a write failed (the client is gone).
-    // The usual event costs one take, one write, one flush and two isReady() calls.
+    // The usual event costs one take, one write, one flush and two isReady() calls; on Jetty no flush, one isReady().
     private Ending writeWhileReady() {
         byte[] block = next;
         next = null;
@@ -262,10 +262,12 @@ final class StreamSubscriber implements EventSink, WriteListener, AsyncListener,
                     frames.write(block);
                     onWrite.accept(queue.lastTakenFirst());
                     block = null;
-                    unflushed = true;
-                    if (out.isReady()) { // the bytes were only buffered, or a large write went out at once
-                        unflushed = false;
-                        out.flush();
+                    if (!frames.sendsAtOnce()) {
+                        unflushed = true;
+                        if (out.isReady()) { // the bytes were only buffered, or a large write went out at once
+                            unflushed = false;
+                            out.flush();
+                        }
                     }
                     if (!wroteSinceKeepAlive) { // read first: a volatile store on every event costs more
                         wroteSinceKeepAlive = true;
