@@ -370,7 +370,8 @@ public final class Bench {
         long expected = Math.max(0, last - first + 1) * reading;
         double seconds = awaitDeliveries(client, expected, publishSeconds, window);
         Histogram latency = client.endWindow();
-        Map<String, Double> besideFigures = beside.end();
+        Map<String, Double> besideFigures = new java.util.LinkedHashMap<>(beside.end());
+        besideFigures.put(Result.LOAD, Double.parseDouble(Machine.loadAverage().split(" ")[0]));
         double serverCpu = window.serverCpuPercent(server);
         double clientCpu = window.clientCpuPercent();
         long missing = last >= first ? client.missing(first, last) : 0;

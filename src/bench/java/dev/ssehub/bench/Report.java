@@ -148,18 +148,19 @@ final class Report {
                 .append(" event/s to every stream)\n\n");
         md.append("| system | streams asked | held | failures | failed POSTs | deliveries/s | missing | p50 ms | "
                 + "p90 ms | p99 ms | max ms | heap KiB/stream | direct KiB/stream | RSS KiB/stream | server threads | "
-                + "server CPU | client CPU |\n");
+                + "server CPU | client CPU | load |\n");
         md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-                + "---: | ---: | ---: |\n");
+                + "---: | ---: | ---: | ---: |\n");
         for (Result r : ramp) {
             md.append(String.format(Locale.ROOT,
                     "| %s | %,d | %,d | %s | %,d | %,.0f | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% | "
-                            + "%.0f%% |%n",
-                    r.system().id(), r.asked(), r.held(), failures(r), r.publishFailures(), r.deliveriesPerSecond(),
+                            + "%.0f%% | %s |%n",
+                    label(r), r.asked(), r.held(), failures(r), r.publishFailures(), r.deliveriesPerSecond(),
                     r.missing(),
                     num(r.p50()), num(r.p90()), num(r.p99()), num(r.max()), num(r.heapKiB()), num(r.directKiB()),
-                    num(r.rssKiB()), r.serverThreads(), r.serverCpu(), r.clientCpu()));
+                    num(r.rssKiB()), r.serverThreads(), r.serverCpu(), r.clientCpu(), num(r.figure(Result.LOAD))));
         }
+        md.append("\nload: the 1-minute load average as the window ended (both cores busy is 2).\n");
         md.append("\n![p99 latency against streams](").append(machine.stamp()).append("-p99.svg)\n");
     }
 
@@ -167,19 +168,27 @@ final class Report {
         List<String[]> pairs = List.of(
                 new String[] {"ssehub-jetty", "jetty-eventsource"},
                 new String[] {"ssehub-tomcat", "jetty-eventsource"},
+                new String[] {"ssehub-jetty-home", "jetty-eventsource-home"},
+                new String[] {"ssehub-tomcat-home", "jetty-eventsource-home"},
                 new String[] {"ssehub-jetty", "nio-floor"},
-                new String[] {"ssehub-tomcat", "nio-floor"});
+                new String[] {"ssehub-tomcat", "nio-floor"},
+                new String[] {"ssehub-jetty-home", "nio-floor"},
+                new String[] {"ssehub-tomcat-home", "nio-floor"});
+        List<String> variants = ramp(r -> true).stream().map(Result::variant).distinct().toList();
         StringBuilder rows = new StringBuilder();
-        for (int streams : config.streams()) {
-            for (String[] pair : pairs) {
-                Optional<Result> ours = rampAt(pair[0], streams);
-                Optional<Result> peer = rampAt(pair[1], streams);
-                if (ours.isPresent() && peer.isPresent()) {
-                    Result a = ours.get();
-                    Result b = peer.get();
-                    rows.append(String.format(Locale.ROOT, "| %,d | %s / %s | %s | %s | %s | %s |%n", streams,
-                            pair[0], pair[1], ratio(a.p50(), b.p50()), ratio(a.p99(), b.p99()),
-                            ratio(a.max(), b.max()), ratio(memory(a), memory(b))));
+        for (String variant : variants) { // a JVM or a round: compared only with the peer run the same way
+            for (int streams : config.streams()) {
+                for (String[] pair : pairs) {
+                    Optional<Result> ours = rampAt(pair[0], streams, variant);
+                    Optional<Result> peer = rampAt(pair[1], streams, variant);
+                    if (ours.isPresent() && peer.isPresent()) {
+                        Result a = ours.get();
+                        Result b = peer.get();
+                        rows.append(String.format(Locale.ROOT, "| %,d | %s / %s%s | %s | %s | %s | %s |%n", streams,
+                                pair[0], pair[1], variant.isEmpty() ? "" : " (" + variant + ")",
+                                ratio(a.p50(), b.p50()), ratio(a.p99(), b.p99()), ratio(a.max(), b.max()),
+                                ratio(memory(a), memory(b))));
+                    }
                 }
             }
         }
@@ -281,7 +290,7 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s "
                             + "| %.0f%% |%n", r.system().id(), r.variant(), r.held(), r.missing(), num(r.p50()),
                     num(r.p99()), num(r.max()), num(r.figure("reconnects/s")), num(r.figure("replay MiB/s")),
-                    num(r.figure("KiB per reconnect")), r.figures().isEmpty() ? "" : String.join(" / ",
+                    num(r.figure("KiB per reconnect")), Double.isNaN(r.figure("ended by server")) ? "" : String.join(" / ",
                             num(r.figure("ended by server")), num(r.figure("replays complete")),
                             num(r.figure("capped")), num(r.figure("idle"))),
                     num(r.figure("non-200")), num(r.figure("failed connects")), r.serverCpu()));
@@ -374,8 +383,13 @@ final class Report {
         return results.stream().filter(r -> r.scenario().equals(scenario)).toList();
     }
 
-    private Optional<Result> rampAt(String system, int streams) {
-        return ramp(r -> r.system().id().equals(system) && r.asked() == streams).stream().findFirst();
+    private Optional<Result> rampAt(String system, int streams, String variant) {
+        return ramp(r -> r.system().id().equals(system) && r.asked() == streams && r.variant().equals(variant))
+                .stream().findFirst();
+    }
+
+    private static String label(Result r) {
+        return r.variant().isEmpty() ? r.system().id() : r.system().id() + " (" + r.variant() + ")";
     }
 
     static double memory(Result r) {

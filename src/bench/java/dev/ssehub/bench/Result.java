@@ -40,6 +40,9 @@ record Result(
         long publishFailures,
         Map<String, Double> figures) {
 
+    /** The figure holding the 1-minute load average as the window ended. */
+    static final String LOAD = "load";
+
     Result {
         figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
     }

@@ -14,18 +14,21 @@ final class SvgPlot {
     private static final int RIGHT = 230;
     private static final int TOP = 60;
     private static final int BOTTOM = 60;
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
     private final Machine machine;
     private final double rate;
-    private final Map<SystemKind, List<Result>> lines = new LinkedHashMap<>();
+    // One line per system and variant (a JVM, a round), named as the report's tables name it.
+    private final Map<String, List<Result>> lines = new LinkedHashMap<>();
 
     SvgPlot(Machine machine, double rate, List<Result> ramp) {
         this.machine = machine;
         this.rate = rate;
         for (Result r : ramp) {
             if (r.hasLatency()) {
-                lines.computeIfAbsent(r.system(), k -> new java.util.ArrayList<>()).add(r);
+                String name = r.variant().isEmpty() ? r.system().id() : r.system().id() + " (" + r.variant() + ")";
+                lines.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(r);
             }
         }
     }
@@ -64,7 +67,7 @@ final class SvgPlot {
         svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" "
                 + "text-anchor=\"middle\">p99 latency (ms)</text>%n", TOP + plotHeight / 2.0, TOP + plotHeight / 2.0));
         int index = 0;
-        for (Map.Entry<SystemKind, List<Result>> line : lines.entrySet()) {
+        for (Map.Entry<String, List<Result>> line : lines.entrySet()) {
             String colour = COLOURS[index % COLOURS.length];
             StringBuilder points = new StringBuilder();
             for (Result r : line.getValue()) {
@@ -72,7 +75,7 @@ final class SvgPlot {
                 double y = TOP + plotHeight - plotHeight * r.p99() / maxP99;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
-                        + "<title>%s: %,d streams, p99 %s ms</title></circle>%n", x, y, colour, line.getKey().id(),
+                        + "<title>%s: %,d streams, p99 %s ms</title></circle>%n", x, y, colour, line.getKey(),
                         r.held(), Report.num(r.p99())));
             }
             svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
@@ -80,7 +83,7 @@ final class SvgPlot {
             double legendY = TOP + 10 + index * 22;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
                     + "stroke-width=\"3\"/>%n", LEFT + plotWidth + 16, legendY, LEFT + plotWidth + 40, legendY, colour));
-            text(svg, LEFT + plotWidth + 46, legendY + 4, line.getKey().id(), "");
+            text(svg, LEFT + plotWidth + 46, legendY + 4, line.getKey(), "");
             index++;
         }
         svg.append("</svg>\n");

@@ -28,6 +28,11 @@ final class Targets {
                     + "EventSourceServlet's");
             againstPeer(ours, SystemKind.NIO_FLOOR, 1.3, "broadcast p99 at 19,000 streams ≤ 1.3 x the bare NIO loop's");
         }
+        for (SystemKind ours : List.of(SystemKind.SSEHUB_JETTY_HOME, SystemKind.SSEHUB_TOMCAT_HOME)) {
+            for (int streams : List.of(10_000, MOST_STREAMS)) {
+                inDistribution(ours, streams);
+            }
+        }
         memory();
         for (SystemKind ours : List.of(SystemKind.SSEHUB_JETTY, SystemKind.SSEHUB_TOMCAT)) {
             highRate(ours);
@@ -66,18 +71,40 @@ final class Targets {
         row(target, kind, measured, ours.flatMap(a -> theirs.map(b -> a.p99() <= limit * b.p99())));
     }
 
+    // In the distributions users install: p50 and p99 at most 0.8 and 0.5 of EventSourceServlet's in the same
+    // jetty-home, and p99 within 2x the bare loop's.
+    private void inDistribution(SystemKind kind, int streams) {
+        Optional<Result> ours = ramp(kind, streams).filter(Result::hasLatency);
+        Optional<Result> peer = ramp(SystemKind.JETTY_EVENTSOURCE_HOME, streams).filter(Result::hasLatency);
+        Optional<Result> floor = ramp(SystemKind.NIO_FLOOR, streams).filter(Result::hasLatency);
+        String at = String.format(Locale.ROOT, " at %,d streams", streams);
+        row("p50 ≤ 0.8 x and p99 ≤ 0.5 x EventSourceServlet's in jetty-home" + at, kind,
+                ours.flatMap(a -> peer.map(b -> String.format(Locale.ROOT, "p50 %s / %s ms = %s; p99 %s / %s ms = %s",
+                        Report.num(a.p50()), Report.num(b.p50()), Report.ratio(a.p50(), b.p50()),
+                        Report.num(a.p99()), Report.num(b.p99()), Report.ratio(a.p99(), b.p99())))),
+                ours.flatMap(a -> peer.map(b -> a.p50() <= 0.8 * b.p50() && a.p99() <= 0.5 * b.p99())));
+        row("p99 ≤ 2 x the bare NIO loop's" + at, kind,
+                ours.flatMap(a -> floor.map(b -> String.format(Locale.ROOT, "%s / %s ms = %s", Report.num(a.p99()),
+                        Report.num(b.p99()), Report.ratio(a.p99(), b.p99())))),
+                ours.flatMap(a -> floor.map(b -> a.p99() <= 2 * b.p99())));
+    }
+
     private void memory() {
         Optional<Result> jetty = largestRamp(SystemKind.SSEHUB_JETTY);
         row("≤ 12 KiB heap + direct per idle stream on Jetty", SystemKind.SSEHUB_JETTY,
                 jetty.map(x -> String.format(Locale.ROOT, "%s KiB (heap %s + direct %s) at %,d streams",
                         Report.num(Report.memory(x)), Report.num(x.heapKiB()), Report.num(x.directKiB()), x.held())),
                 jetty.map(x -> Report.memory(x) <= 12));
-        for (SystemKind tomcat : List.of(SystemKind.SSEHUB_TOMCAT, SystemKind.SSEHUB_TOMCAT_DEFAULT)) {
+        for (SystemKind tomcat : List.of(SystemKind.SSEHUB_TOMCAT, SystemKind.SSEHUB_TOMCAT_HOME)) {
             Optional<Result> r = largestRamp(tomcat);
-            row("Tomcat heap + direct per idle stream, reported", tomcat,
+            row("≤ 40 KiB heap + direct per idle stream on Tomcat, recommended connector", tomcat,
                     r.map(x -> String.format(Locale.ROOT, "%s KiB at %,d streams", Report.num(Report.memory(x)),
-                            x.held())), Optional.empty());
+                            x.held())), r.map(x -> Report.memory(x) <= 40));
         }
+        Optional<Result> stock = largestRamp(SystemKind.SSEHUB_TOMCAT_DEFAULT);
+        row("Tomcat heap + direct per idle stream, stock connector, reported", SystemKind.SSEHUB_TOMCAT_DEFAULT,
+                stock.map(x -> String.format(Locale.ROOT, "%s KiB at %,d streams", Report.num(Report.memory(x)),
+                        x.held())), Optional.empty());
     }
 
     private void highRate(SystemKind kind) {
