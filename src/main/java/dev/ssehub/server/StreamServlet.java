@@ -103,7 +103,8 @@ public final class StreamServlet extends HttpServlet {
         Settings settings = runtime.settings();
         streamHeaders(response);
         if (settings.responseBufferSize() > 0) {
-            // Containers keep the response buffer for the life of the stream; events are small and flushed at once.
+            // Frames bypass Jetty's buffer (FrameWriter), which then only caps one write; Tomcat keeps its own 8 KiB
+            // for the stream's life and only ever grows it, so a size above that costs memory per stream.
             response.setBufferSize(settings.responseBufferSize());
         }
         AsyncContext async = request.startAsync();
