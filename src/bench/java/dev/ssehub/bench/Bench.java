@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -370,7 +372,7 @@ public final class Bench {
         long expected = Math.max(0, last - first + 1) * reading;
         double seconds = awaitDeliveries(client, expected, publishSeconds, window);
         Histogram latency = client.endWindow();
-        Map<String, Double> besideFigures = new java.util.LinkedHashMap<>(beside.end());
+        Map<String, Double> besideFigures = new LinkedHashMap<>(beside.end());
         besideFigures.put(Result.LOAD, Double.parseDouble(Machine.loadAverage().split(" ")[0]));
         double serverCpu = window.serverCpuPercent(server);
         double clientCpu = window.clientCpuPercent();
@@ -465,7 +467,7 @@ public final class Bench {
     }
 
     // The JVM and the round a result belongs to, when the run has more than one of either.
-    private java.util.Optional<String> context() {
+    private Optional<String> context() {
         List<String> tags = new ArrayList<>();
         if (!jvm.label().isEmpty()) {
             tags.add(jvm.label());
@@ -473,7 +475,7 @@ public final class Bench {
         if (round > 0 && config.rounds() > 1) {
             tags.add("round " + round);
         }
-        return tags.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", tags));
+        return tags.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", tags));
     }
 
     ServerProcess start(SystemKind kind, String scenario) throws IOException, InterruptedException {

@@ -1,17 +1,17 @@
 package dev.ssehub.bench;
 
 import dev.ssehub.bench.peer.EventSourcePeer;
+import dev.ssehub.testkit.ContainerDistribution;
+import dev.ssehub.testkit.ExternalProcess;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -55,9 +55,9 @@ final class Distribution {
     Launch prepare(SystemKind kind, String name, Path java, Path war, List<String> jvmOptions, String tomcatConnector)
             throws IOException, InterruptedException {
         Path base = servers.resolve(name);
-        deleteRecursively(base);
+        ContainerDistribution.deleteRecursively(base);
         Files.createDirectories(base);
-        int port = freePort();
+        int port = ExternalProcess.freePort();
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-javaagent:" + agentJar() + "=" + port + ",/publish");
         return switch (kind) {
@@ -85,7 +85,7 @@ final class Distribution {
             }
         }
         Path serverXml = base.resolve("conf/server.xml");
-        Files.writeString(serverXml, connectorAttributes(Files.readString(serverXml), port, freePort(), connector));
+        Files.writeString(serverXml, connectorAttributes(Files.readString(serverXml), port, ExternalProcess.freePort(), connector));
         Files.copy(war, base.resolve("webapps/ROOT.war"));
         // sh: the zip does not keep the script's execute bit
         return new Launch(List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"), base, Map.of(
@@ -189,23 +189,6 @@ final class Distribution {
                 throw new IOException(name + " is not on the classpath");
             }
             in.transferTo(out);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

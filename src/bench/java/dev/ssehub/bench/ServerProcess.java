@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A server under test in its own process: a child JVM running {@link ServerMain}, or Python running the Flask
@@ -83,7 +84,7 @@ final class ServerProcess implements AutoCloseable {
         String environment = builder.environment().entrySet().stream()
                 .filter(entry -> entry.getKey().startsWith("CATALINA") || entry.getKey().equals("JAVA_HOME"))
                 .map(entry -> entry.getKey() + "='" + entry.getValue() + "' ").sorted()
-                .collect(java.util.stream.Collectors.joining());
+                .collect(Collectors.joining());
         Files.writeString(log, "$ " + environment + String.join(" ", builder.command()) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Process process = builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

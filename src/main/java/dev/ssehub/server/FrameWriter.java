@@ -62,7 +62,6 @@ final class FrameWriter {
             return;
         }
         try {
-            
             writeBuffer.invokeExact(out, ByteBuffer.wrap(frame));
         } catch (IOException | RuntimeException | Error e) {
             throw e;

@@ -53,11 +53,12 @@ public final class StreamServlet extends HttpServlet {
         String lastEventId = lastEventId(request);
         if (lastEventId == null) {
             runtime.hub().subscribe(selection.topics(), null, subscriber, selection.withTopic());
-            // Last: the container's first onWritePossible sends the headers and what is queued so far.
-            response.getOutputStream().setWriteListener(subscriber);
+        }
+        // After a live subscription: the container's first onWritePossible sends the headers and what is queued.
+        response.getOutputStream().setWriteListener(subscriber);
+        if (lastEventId == null) {
             return;
         }
-        response.getOutputStream().setWriteListener(subscriber);
         // A replay is work proportional to what the client missed: off the container's thread, in a bounded queue.
         boolean queued = runtime.replayer().submit(() ->
                 runtime.hub().subscribe(selection.topics(), lastEventId, subscriber, selection.withTopic()));
