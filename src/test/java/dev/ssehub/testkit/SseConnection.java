@@ -41,11 +41,14 @@ public final class SseConnection implements AutoCloseable {
             .disableContentCompression()
             .build();
 
+    private static final Duration READER_END_TIMEOUT = Duration.ofSeconds(5);
+
     private final HttpGet request;
     private final ClassicHttpResponse response;
     private final RecordingListener listener = new RecordingListener();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Throwable failure;
+    private volatile boolean readerStarted;
 
     private SseConnection(HttpGet request, ClassicHttpResponse response) {
         this.request = request;
@@ -65,6 +68,7 @@ public final class SseConnection implements AutoCloseable {
         if (connection.status() == 200) {
             Thread reader = new Thread(connection::read, "sse-test-reader");
             reader.setDaemon(true);
+            connection.readerStarted = true;
             reader.start();
         }
         return connection;
@@ -103,10 +107,22 @@ public final class SseConnection implements AutoCloseable {
     @Override
     public void close() {
         request.cancel(); // drops the socket instead of reading the endless stream to its end
+        if (readerStarted && !awaitReaderEnd()) {
+            return; // the reader is stuck; touching the response now would race it, and the socket is gone anyway
+        }
         try {
-            response.close();
-        } catch (IOException | IllegalStateException ignored) {
-            // already gone; or httpclient's chunk decoder, read by the reader thread at the same time, gave up
+            response.close(); // only once the reader is done: httpclient's stream may not be read by two threads
+        } catch (IOException | RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    private boolean awaitReaderEnd() {
+        try {
+            return ended.await(READER_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
