@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.nio.charset.StandardCharsets;
 
-/** The bytes the hub adds to an encoded event: its id line, its topic line, and the {@code missed} notice. */
+/**
+ * The bytes the hub adds to an encoded event (its id line, its topic line) and those it sends of its own: a
+ * position, the {@code missed} notice.
+ */
 final class Frames {
 
     private Frames() {
@@ -20,6 +23,14 @@ final class Frames {
         System.arraycopy(idLine, 0, frame, 0, idLine.length);
         System.arraycopy(body, 0, frame, idLine.length, body.length);
         return frame;
+    }
+
+    /**
+     * {@code "id: <id>\n\n"}: a block with an id and no data sets an EventSource's last event id without
+     * dispatching an event, so the client has a position to resume from before its first event.
+     */
+    static byte[] position(EventId id) {
+        return ("id: " + id + "\n\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The frame with {@code "topic: <topic>\n"} after its first line, the id. */

@@ -104,7 +104,8 @@ public final class Hub {
     /**
      * Registers a sink for some topics. When {@code lastEventId} is given, the sink first receives the events after
      * it, in order; when they cannot be replayed (too old, unknown, malformed) it receives one {@value #MISSED_EVENT}
-     * event instead. Then it receives every event published later. A replay longer than one page ends the stream
+     * event instead. Without it, the sink first receives the newest id alone (once there is one), a position that
+     * dispatches no event. Then it receives every event published later. A replay longer than one page ends the stream
      * after the page with a short {@code retry:}, and the client comes back from its last id for the next.
      */
     public void subscribe(Collection<String> topics, String lastEventId, EventSink sink) {
@@ -121,6 +122,11 @@ public final class Hub {
         if (lastEventId == null) {
             synchronized (publishLock) {
                 if (!shutDown) {
+                    // Its position before any live event: a client dropped before its first event resumes from it.
+                    EventId head = lastId();
+                    if (head != null) {
+                        sink.offer(Frames.position(head));
+                    }
                     subscribers.register(sink, topicSet, sink, labelled);
                     return;
                 }

@@ -100,6 +100,33 @@ class ClientAgainstHubTest {
     }
 
     @Test
+    void aClientDroppedBeforeItsFirstEventStillGetsWhatWasPublishedWhileItWasAway() throws Exception {
+        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "100"));
+        Hub hub = RunningHub.of(container);
+        EventId head = hub.publish("elsewhere", null, "before the client came");
+        client = connect(EventSourceClient.builder(container.uri("stream?topic=news")));
+        awaitLastEventId(head.toString()); // the stream's position, told at once: nothing of its topics came yet
+
+        container.stopConnector();
+        recorder.awaitCount("error", 1, TIMEOUT);
+        EventId missed = hub.publish("news", null, "while away");
+        container.startConnector();
+        recorder.awaitCount("open", 2, TIMEOUT);
+        EventId live = hub.publish("news", null, "after");
+
+        assertEquals(List.of(new SseEvent(missed.toString(), null, "while away", null, null),
+                new SseEvent(live.toString(), null, "after", null, null)), recorder.awaitEvents(2, TIMEOUT));
+    }
+
+    private void awaitLastEventId(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!expected.equals(client.lastEventId())) {
+            assertTrue(System.nanoTime() < deadline, "last event id " + client.lastEventId() + ", not " + expected);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void theServersRetryHintSetsTheWaitBeforeReconnecting() throws Exception {
         container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "1000"));
         // The client's own reconnection time is tiny, so a wait of a second can only come from the server's hint.

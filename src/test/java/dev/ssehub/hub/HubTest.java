@@ -79,6 +79,26 @@ class HubTest {
     }
 
     @Test
+    void aStreamWithoutAnIdIsToldWhereItStartsSoItCanResumeBeforeItsFirstEvent() {
+        Hub hub = hub(10);
+        TextSink beforeAnyEvent = new TextSink();
+        hub.subscribe(List.of("a"), null, beforeAnyEvent);
+        assertEquals(List.of(), beforeAnyEvent.frames, "no event yet: no position to tell");
+
+        hub.publish("b", null, "elsewhere");
+        TextSink fresh = new TextSink();
+        hub.subscribe(List.of("a"), null, fresh);
+        assertEquals(List.of("id: " + EPOCH + "-1\n\n"), fresh.frames, "an id alone: no event, only a position");
+
+        // Dropped before its first event; what was published meanwhile comes back with the id it was told.
+        hub.unsubscribe(fresh);
+        hub.publish("a", null, "while away");
+        TextSink resumed = new TextSink();
+        hub.subscribe(List.of("a"), EPOCH + "-1", resumed);
+        assertEquals(List.of("id: " + EPOCH + "-2\ndata: while away\n\n"), resumed.frames);
+    }
+
+    @Test
     void replayMergesTheSubscribedTopicsInIdOrder() {
         Hub hub = hub(10);
         for (int i = 1; i <= 6; i++) {
@@ -304,7 +324,7 @@ class HubTest {
         log.hub.skip(new EventId(EPOCH, 5)); // this node fell behind, and the log forgot 2 to 5
         log.deliver(EPOCH, 6, "a", "six");
 
-        assertEquals(List.of("id: " + EPOCH + "-5\nevent: missed\n"
+        assertEquals(List.of("id: " + EPOCH + "-1\n\n", "id: " + EPOCH + "-5\nevent: missed\n"
                 + "data: {\"lastEventId\":\"" + EPOCH + "-1\",\"reason\":\"too-old\"}\n\n",
                 "id: " + EPOCH + "-6\ndata: six\n\n"), live.frames);
         TextSink behind = new TextSink();
@@ -327,7 +347,7 @@ class HubTest {
         log.hub.skip(new EventId(newEpoch, 0)); // the log lost its data and starts over
         log.deliver(newEpoch, 1, "a", "new");
 
-        assertEquals(List.of("id: " + newEpoch + "-0\nevent: missed\n"
+        assertEquals(List.of("id: " + EPOCH + "-1\n\n", "id: " + newEpoch + "-0\nevent: missed\n"
                 + "data: {\"lastEventId\":\"" + EPOCH + "-1\",\"reason\":\"unknown\"}\n\n",
                 "id: " + newEpoch + "-1\ndata: new\n\n"), live.frames);
         TextSink old = new TextSink();
@@ -408,7 +428,8 @@ class HubTest {
         assertEquals(List.of("id: " + EPOCH + "-1\ntopic: a\ndata: one\n\n",
                 "id: " + EPOCH + "-2\ntopic: b\nevent: chat\ndata: two\n\n",
                 "id: " + EPOCH + "-3\ntopic: a\ndata: three\n\n"), labelled.frames);
-        assertEquals(List.of("id: " + EPOCH + "-3\ndata: three\n\n"), plain.frames, "others' bytes unchanged");
+        assertEquals(List.of("id: " + EPOCH + "-2\n\n", "id: " + EPOCH + "-3\ndata: three\n\n"), plain.frames,
+                "others' bytes unchanged");
         assertEquals(2, hub.subscribedTopicCount());
         hub.unsubscribe(labelled);
         assertEquals(1, hub.subscribedTopicCount());
