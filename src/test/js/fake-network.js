@@ -116,9 +116,10 @@ export async function settle() {
 
 /** A listener of an Upstream that keeps everything it is told. */
 export function recorder() {
-  const seen = { states: [], events: [], missed: [] };
+  const seen = { states: [], events: [], missed: [], positions: [] };
   seen.onState = (s) => seen.states.push(s.state + (s.reason ? ': ' + s.reason : ''));
   seen.onEvent = (e) => seen.events.push(e);
   seen.onMissed = (m) => seen.missed.push(m);
+  seen.onPosition = (id) => seen.positions.push(id);
   return seen;
 }

@@ -68,6 +68,21 @@ test('aChangedUnionReopensFromTheLastIdAndLeavingLastClosesIt', async () => {
   assert.equal(h.clientCount, 0);
 });
 
+test('anIdAloneIsEveryClientsPositionSoATabThatTakesOverResumesFromIt', async () => {
+  const { net, join, inbox, events } = host();
+  join('a', ['news']);
+  join('b', ['chat']);
+  await net.fireTimer();
+  const request = await (await net.nextRequest()).stream();
+  await request.send('retry: 3000\n\nid: 1-7\n\n');
+  for (const client of ['a', 'b']) {
+    assert.deepEqual(inbox.get(client).filter((m) => m.op === 'position').map((m) => m.id), ['1-7']);
+    assert.deepEqual(events(client), []);
+  }
+  await request.send('id: 1-8\ntopic: news\ndata: x\n\n');
+  assert.equal(inbox.get('b').filter((m) => m.op === 'position').length, 1, 'an event is no new position');
+});
+
 test('aClientThatJoinsIsToldTheStateAtOnce', async () => {
   const { net, join, inbox } = host();
   join('a', ['news']);

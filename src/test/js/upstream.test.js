@@ -60,13 +60,19 @@ test('aDroppedConnectionReconnectsAfterTheDefaultThreeSeconds', async () => {
   assert.ok(await net.nextRequest());
 });
 
-test('idOfABlockWithoutDataIsSentOnReconnect', async () => {
-  const { net } = start();
+test('idOfABlockWithoutDataIsAPositionSentOnReconnect', async () => {
+  const { net, seen } = start();
   const first = await (await net.nextRequest()).stream();
   await first.send('id: 7-4\n\n');
+  assert.deepEqual(seen.positions, ['7-4']);
+  assert.deepEqual(seen.events, []);
+  assert.equal(seen.states.at(-1), 'open');
+  await first.send('id: 7-5\ndata: x\n\n');
+  assert.deepEqual(seen.positions, ['7-4'], 'an event is not a position of its own');
+  await first.send('id: 7-6\n\n');
   await first.end();
   await net.fireTimer();
-  assert.equal((await net.nextRequest()).headers['Last-Event-ID'], '7-4');
+  assert.equal((await net.nextRequest()).headers['Last-Event-ID'], '7-6');
 });
 
 test('failedAttemptsBackOffWithJitterThenStartOverOnceOpen', async () => {

@@ -6,7 +6,8 @@ import { Upstream } from './upstream.js';
  * stream URL; without a SharedWorker the elected tab runs it.
  *
  * `send(message, clientIds)` delivers a message to those clients (null: to all of them). Messages:
- * {op: 'state', state, reason, status, topics, url, clients}, {op: 'event', event}, {op: 'missed', notice}.
+ * {op: 'state', state, reason, status, topics, url, clients}, {op: 'event', event}, {op: 'missed', notice},
+ * {op: 'position', id} (an id without an event: where the stream stands, for a tab that may host it next).
  */
 export class StreamHost {
   #topicsByClient = new Map(); // client id -> Set of topics
@@ -31,6 +32,7 @@ export class StreamHost {
       },
       onEvent: (event) => this.#send({ op: 'event', event }, this.#clientsOf(event.topic)),
       onMissed: (notice) => this.#send({ op: 'missed', notice }, null),
+      onPosition: (id) => this.#send({ op: 'position', id }, null),
     }, env);
   }
 

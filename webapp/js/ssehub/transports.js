@@ -53,7 +53,7 @@ export class LeaderTransport {
   #receive;
   #channel;
   #topics = [];
-  #lastSeenId = '';       // of every event the stream carried, so that a new leader resumes where the old one was
+  #lastSeenId = '';       // the stream's position (its last event or id), so a new leader resumes where the old one was
   #host = null;           // while this tab leads
   #resign = null;         // ends the lead, releasing the lock
   #watches = new Map();   // follower -> stop watching its life lock
@@ -118,7 +118,7 @@ export class LeaderTransport {
       this.#asLeader(message);
     } else if (message.op === 'roll-call') {
       this.#channel.postMessage({ op: 'topics', client: this.#client, topics: this.#topics });
-    } else if (message.op === 'state' || message.op === 'event' || message.op === 'missed') {
+    } else if (['state', 'event', 'missed', 'position'].includes(message.op)) {
       this.#deliver(message);
     }
   }
@@ -143,6 +143,10 @@ export class LeaderTransport {
   }
 
   #deliver(message) {
+    if (message.op === 'position') {
+      this.#lastSeenId = message.id; // nothing for the tab itself: only where a new leader would resume
+      return;
+    }
     const id = message.op === 'event' ? message.event.id : message.op === 'missed' ? message.notice.id : null;
     if (id) this.#lastSeenId = id;
     this.#receive(message);

@@ -9,7 +9,8 @@ import { Backoff } from './backoff.js';
  * missed or repeated.
  *
  * The listener gets onState({state, reason, status}) with state connecting | open | reconnecting | closed,
- * onEvent({topic, type, id, data}) and onMissed({id, lastEventId, reason}). `env` supplies fetch, the timers,
+ * onEvent({topic, type, id, data}), onMissed({id, lastEventId, reason}) and onPosition(id) for an id that came
+ * without an event (the server tells a new stream where it starts). `env` supplies fetch, the timers,
  * random and the page's origin, so that tests can drive it.
  */
 export class Upstream {
@@ -129,7 +130,10 @@ export class Upstream {
         if (done) break;
         parser.feed(value);
         if (!current()) return;
-        this.#lastEventId = parser.lastEventId; // also blocks with an id and no data move the position
+        if (parser.lastEventId !== this.#lastEventId) { // a block with an id and no data: a position, no event
+          this.#lastEventId = parser.lastEventId;
+          this.#listener.onPosition(this.#lastEventId);
+        }
       }
     } catch (err) {
       if (!current()) return;
