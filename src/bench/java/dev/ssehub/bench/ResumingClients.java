@@ -36,8 +36,12 @@ final class ResumingClients implements AutoCloseable {
                   long deliveries, long replayed) {
     }
 
-    /** Events of the window each connected client missed or got twice, and the clients not connected now. */
-    record Tally(long missing, long duplicates, long notConnected) {
+    /**
+     * Events of the window each connected client missed or got twice, and the clients not connected now. Of the
+     * missing, {@code missingUnplaced} are those of clients that came back without a {@code Last-Event-ID}: they had
+     * no id to resume from, as an EventSource that never received one, so the server could not know what they lacked.
+     */
+    record Tally(long missing, long missingUnplaced, long duplicates, long notConnected) {
     }
 
     /** A reconnect after the server ended a stream: when it ended, the retry hint then, when the next answered. */
@@ -143,15 +147,17 @@ final class ResumingClients implements AutoCloseable {
     /** The window's events from its start through {@code lastSeq}, counted for every client. */
     Tally tally(long lastSeq) {
         long missing = 0;
+        long missingUnplaced = 0;
         long duplicates = 0;
         long notConnected = 0;
         for (Loop loop : loops) {
             Tally t = loop.io.ask(() -> loop.tally(lastSeq));
             missing += t.missing();
+            missingUnplaced += t.missingUnplaced();
             duplicates += t.duplicates();
             notConnected += t.notConnected();
         }
-        return new Tally(missing, duplicates, notConnected);
+        return new Tally(missing, missingUnplaced, duplicates, notConnected);
     }
 
     /** Every reconnect answered after the server ended a stream, in no particular order. */
@@ -185,6 +191,8 @@ final class ResumingClients implements AutoCloseable {
         boolean resumed; // the current connection asked with Last-Event-ID
         long endedMicros; // when the server last ended a stream of this client; 0 once it came back
         long endedRetryMillis;
+        int connections;
+        boolean returnedWithoutId; // some connection after the first asked without Last-Event-ID
 
         @Override
         public void onEvent(long seq, long publishMicros) {
@@ -250,6 +258,7 @@ final class ResumingClients implements AutoCloseable {
             client.answeredMicros = 0;
             client.answered = false;
             client.resumed = client.lastEventId != null;
+            client.returnedWithoutId |= client.connections++ > 0 && !client.resumed;
             waiting.incrementAndGet();
             connects.increment();
             if (connected) {
@@ -433,17 +442,20 @@ final class ResumingClients implements AutoCloseable {
             long start = windowStart;
             int events = (int) Math.max(0, lastSeq - start + 1);
             long missing = 0;
+            long missingUnplaced = 0;
             long duplicates = 0;
             long notConnected = 0;
             for (Client client : clients) {
                 duplicates += client.duplicates;
                 if (client.answered) {
-                    missing += events - client.seen.get(0, events).cardinality();
+                    long lacked = events - client.seen.get(0, events).cardinality();
+                    missing += lacked;
+                    missingUnplaced += client.returnedWithoutId ? lacked : 0;
                 } else {
                     notConnected++;
                 }
             }
-            return new Tally(missing, duplicates, notConnected);
+            return new Tally(missing, missingUnplaced, duplicates, notConnected);
         }
     }
 }

@@ -145,6 +145,7 @@ final class SoakScenario {
         figures.put("reconnects", (double) counts.cycled());
         figures.put("reconnects/s", counts.cycled() / windowSeconds);
         figures.put("duplicates", (double) tally.duplicates());
+        figures.put("missing unplaced", (double) tally.missingUnplaced());
         figures.put("not connected", (double) tally.notConnected());
         figures.put("server ends", (double) counts.serverEnds());
         figures.put("failed connects", (double) counts.failed());
@@ -173,10 +174,10 @@ final class SoakScenario {
                 : (metricDeliveries - live) / counts.cycled());
         ServerProcess.Memory memory = server.memory();
         int held = clients.held();
-        System.out.printf(Locale.ROOT, "   soak: %,d held, missing %,d, duplicates %,d, heap slope %s bytes/min, "
-                        + "published %s (metric) / %,d (accepted)%n", held, tally.missing(), tally.duplicates(),
-                Report.num(figures.get("heap slope bytes/min")), Report.num(figures.get("metric published")),
-                accepted);
+        System.out.printf(Locale.ROOT, "   soak: %,d held, missing %,d (%,.0f after a return without id), "
+                        + "duplicates %,d, heap slope %s bytes/min, published %s (metric) / %,d (accepted)%n", held,
+                tally.missing(), figures.get("missing unplaced"), tally.duplicates(),
+                Report.num(figures.get("heap slope bytes/min")), Report.num(figures.get("metric published")), accepted);
         return new Result(SCENARIO, kind, config.soakStreams() + " streams, " + perSecond + " reconnects/s",
                 config.soakStreams(), held, new LoadClient.Failures(0, 0, 0, 0, 0, counts.failed()),
                 last - first + 1, counts.deliveries(), tally.missing(), counts.deliveries() / windowSeconds,
