@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static dev.ssehub.client.ScriptedServer.STREAM_HEAD;
 import static dev.ssehub.client.ScriptedServer.answer;
 import static dev.ssehub.client.ScriptedServer.bytes;
+import static dev.ssehub.client.ScriptedServer.chunkedStreamThenSilence;
 import static dev.ssehub.client.ScriptedServer.hangUp;
 import static dev.ssehub.client.ScriptedServer.noContent;
 import static dev.ssehub.client.ScriptedServer.stream;
@@ -237,6 +238,16 @@ class ClientAgainstRawServerTest {
         recorder.awaitClosed(TIMEOUT);
         assertEquals(List.of("open", "error EOFException retry", "open", "event", "error EOFException retry",
                 "open", "error EOFException retry", "closed"), recorder.timeline());
+    }
+
+    @Test
+    void aReconnectNeverReusesTheConnectionOfTheStreamThatEnded() throws Exception {
+        server = ScriptedServer.start(chunkedStreamThenSilence("retry: 10\n\n:\n\n"), noContent());
+        connect(EventSourceClient.builder(server.uri("/")));
+
+        recorder.awaitClosed(TIMEOUT);
+        assertEquals(List.of("open", "error EOFException retry", "closed"), recorder.timeline());
+        assertEquals(2, server.requests().size(), "the second request on a connection of its own");
     }
 
     @Test

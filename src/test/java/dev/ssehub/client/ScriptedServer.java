@@ -118,6 +118,22 @@ final class ScriptedServer implements AutoCloseable {
         };
     }
 
+    /**
+     * A 200 event stream in chunks that ends with its last chunk and keeps the connection open without answering
+     * anything more on it, as a server that is stopping may: a client that sends its next request there waits.
+     */
+    static Exchange chunkedStreamThenSilence(String body) {
+        return (socket, out) -> {
+            byte[] content = bytes(body);
+            out.write(bytes("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(content.length) + "\r\n"));
+            out.write(content);
+            out.write(bytes("\r\n0\r\n\r\n"));
+            out.flush();
+            awaitClientClose(socket);
+        };
+    }
+
     /** Any answer with a body of known length. */
     static Exchange answer(String statusLine, String contentType, String body) {
         return (socket, out) -> {
