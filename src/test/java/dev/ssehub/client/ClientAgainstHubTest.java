@@ -128,7 +128,9 @@ class ClientAgainstHubTest {
 
     @Test
     void theServersRetryHintSetsTheWaitBeforeReconnecting() throws Exception {
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "1000"));
+        // drainTime 0: Tomcat's stopping connector times the stream out, and its farewell would add up to drainTime.
+        container = ServletContainer.start(containerKind,
+                Map.of("ssehub.tickInterval", "0", "ssehub.retry", "1000", "ssehub.drainTime", "0"));
         // The client's own reconnection time is tiny, so a wait of a second can only come from the server's hint.
         client = connect(EventSourceClient.builder(container.uri("stream")).reconnectTime(Duration.ofMillis(20)));
         recorder.awaitCount("open", 1, TIMEOUT);
