@@ -66,7 +66,7 @@ class ClientAgainstHubTest {
 
     @Test
     void afterARestartOnTheSamePortTheClientReplaysExactlyWhatWasPublishedWhileItWasAway() throws Exception {
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "100"));
+        startWithoutTicks(100);
         Hub hub = RunningHub.of(container);
         client = connect(EventSourceClient.builder(container.uri("stream?topic=news")));
         recorder.awaitCount("open", 1, TIMEOUT);
@@ -101,7 +101,7 @@ class ClientAgainstHubTest {
 
     @Test
     void aClientDroppedBeforeItsFirstEventStillGetsWhatWasPublishedWhileItWasAway() throws Exception {
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "100"));
+        startWithoutTicks(100);
         Hub hub = RunningHub.of(container);
         EventId head = hub.publish("elsewhere", null, "before the client came");
         client = connect(EventSourceClient.builder(container.uri("stream?topic=news")));
@@ -118,6 +118,13 @@ class ClientAgainstHubTest {
                 new SseEvent(live.toString(), null, "after", null, null)), recorder.awaitEvents(2, TIMEOUT));
     }
 
+    // drainTime 0: a stopping Tomcat connector times the streams out, and their farewell would add up to drainTime
+    // (10 s) to the retry, spreading clients as a draining node should, but beyond what these tests wait.
+    private void startWithoutTicks(long retryMillis) throws Exception {
+        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0",
+                "ssehub.retry", Long.toString(retryMillis), "ssehub.drainTime", "0"));
+    }
+
     private void awaitLastEventId(String expected) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!expected.equals(client.lastEventId())) {
@@ -128,9 +135,7 @@ class ClientAgainstHubTest {
 
     @Test
     void theServersRetryHintSetsTheWaitBeforeReconnecting() throws Exception {
-        // drainTime 0: Tomcat's stopping connector times the stream out, and its farewell would add up to drainTime.
-        container = ServletContainer.start(containerKind,
-                Map.of("ssehub.tickInterval", "0", "ssehub.retry", "1000", "ssehub.drainTime", "0"));
+        startWithoutTicks(1000);
         // The client's own reconnection time is tiny, so a wait of a second can only come from the server's hint.
         client = connect(EventSourceClient.builder(container.uri("stream")).reconnectTime(Duration.ofMillis(20)));
         recorder.awaitCount("open", 1, TIMEOUT);

@@ -103,7 +103,9 @@ class OkHttpEventSourceInteropTest {
     }
 
     private Hub start() throws Exception {
-        container = ServletContainer.start(containerKind, Map.of("ssehub.tickInterval", "0", "ssehub.retry", "100"));
+        // drainTime 0: a stopping Tomcat connector times streams out, and their farewell would add up to drainTime.
+        container = ServletContainer.start(containerKind,
+                Map.of("ssehub.tickInterval", "0", "ssehub.retry", "100", "ssehub.drainTime", "0"));
         return RunningHub.of(container);
     }
 
