@@ -3,6 +3,7 @@ package dev.ssehub.client;
 import dev.ssehub.hub.EventId;
 import dev.ssehub.hub.Hub;
 import dev.ssehub.server.RunningHub;
+import dev.ssehub.testkit.Await;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.wire.SseEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -126,12 +127,9 @@ class ClientAgainstHubTest {
     }
 
     private void awaitLastEventId(String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!expected.equals(client.lastEventId())) {
-            assertTrue(System.nanoTime() < deadline, "last event id " + client.lastEventId() + ", not " + expected);
-            Thread.sleep(10);
-        }
+        Await.until(() -> expected.equals(client.lastEventId()), "last event id " + expected, TIMEOUT);
     }
+
 
     @Test
     void theServersRetryHintSetsTheWaitBeforeReconnecting() throws Exception {

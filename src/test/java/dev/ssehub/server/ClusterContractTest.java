@@ -2,6 +2,7 @@ package dev.ssehub.server;
 
 import dev.ssehub.hub.EventId;
 import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.Await;
 import dev.ssehub.testkit.Http;
 import dev.ssehub.testkit.RedisServer;
 import dev.ssehub.testkit.ServletContainer;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -406,12 +408,7 @@ class ClusterContractTest {
         }
     }
 
-    private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, what, TIMEOUT);
     }
 }

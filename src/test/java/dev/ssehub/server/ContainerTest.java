@@ -1,6 +1,7 @@
 package dev.ssehub.server;
 
 import dev.ssehub.hub.Hub;
+import dev.ssehub.testkit.Await;
 import dev.ssehub.testkit.ServletContainer;
 import dev.ssehub.testkit.SseConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -67,12 +68,6 @@ abstract class ContainerTest {
     }
 
     static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(condition, what, TIMEOUT);
     }
 }
