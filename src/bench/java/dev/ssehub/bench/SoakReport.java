@@ -22,16 +22,17 @@ final class SoakReport {
                 config.soakReconnectsPerSecond()));
         md.append(String.format(Locale.ROOT, "Heap after a full GC in the server every %s s; its slope is the least "
                 + "squares fit over the samples; idle: before any stream, after close: once every stream had closed. "
-                + "Missing and duplicates: per stream, across all its connections, by sequence number; of the missing, "
-                + "those of streams that came back without a Last-Event-ID, having had no id to resume from. Open "
-                + "files: `/proc/<pid>/fd`, before the streams opened, at the most during the soak, and once every stream had closed.%n%n", num(config.soakSampleSeconds())));
-        md.append("| system | held | reconnects | missing (without id) | duplicates | heap idle / first / last / max / after close "
-                + "MiB | heap slope bytes/min | open files before / max / after | threads before / max / after | "
-                + "failed connects | server CPU |\n");
+                + "Missing and duplicates: per stream, across all its connections, by sequence number; of the "
+                + "missing, those of streams that came back without a Last-Event-ID, having had no id to resume "
+                + "from. Open files: `/proc/<pid>/fd`, before the streams opened, at the most during the soak, and "
+                + "once every stream had closed.%n%n", num(config.soakSampleSeconds())));
+        md.append("| system | held | reconnects | missing (without id) | duplicates | heap idle / first / last / max / "
+                + "after close MiB | heap slope bytes/min | open files before / max / after | threads before / max / "
+                + "after | failed connects | server CPU |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | --- | ---: | --- | --- | ---: | ---: |\n");
         for (Result r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,d (%s) | %s | %s / %s / %s / %s / %s | %s | %s / %s "
-                            + "/ %s (after %s s) | %s / %s / %s | %s | %.0f%% |%n", r.system().id(), r.held(),
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,d (%s) | %s | %s / %s / %s / %s / %s | %s "
+                            + "| %s / %s / %s (after %s s) | %s / %s / %s | %s | %.0f%% |%n", r.system().id(), r.held(),
                     num(r.figure("reconnects")), r.missing(), num(r.figure("missing unplaced")),
                     num(r.figure("duplicates")),
                     num(r.figure("heap idle MiB")), num(r.figure("heap first MiB")), num(r.figure("heap last MiB")),

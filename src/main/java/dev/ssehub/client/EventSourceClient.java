@@ -199,8 +199,8 @@ public final class EventSourceClient implements AutoCloseable {
                                     .build())
                             .build())
                     .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).build())
-                    // Each stream on a connection of its own: a server that is stopping may end a stream and then
-                    // leave its connection open unread, where a reconnect would wait out the read timeout.
+                    // Each stream on a connection of its own: where a server or proxy ends a stream and leaves its
+                    // connection open unread, a reconnect sent on it would wait out the read timeout.
                     .setConnectionReuseStrategy((request, response, context) -> false)
                     .disableAutomaticRetries() // the loop retries, with Last-Event-ID and backoff
                     .disableContentCompression() // a compressor holds events back
