@@ -120,7 +120,7 @@ final class ScriptedServer implements AutoCloseable {
 
     /**
      * A 200 event stream in chunks that ends with its last chunk and keeps the connection open without answering
-     * anything more on it, as a server that is stopping may: a client that sends its next request there waits.
+     * anything more on it, as a server or proxy may: a client that sends its next request there waits.
      */
     static Exchange chunkedStreamThenSilence(String body) {
         return (socket, out) -> {
